@@ -1,0 +1,205 @@
+package io.computegrid.spec;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Strict access to one object of a document: every read names its field path, and
+ * {@link #rejectUnknown} names fields nobody asked for.
+ */
+public final class Fields {
+    private final JsonNode node;
+    private final String path;
+
+    public Fields(JsonNode node, String path) {
+        if (node == null || !node.isObject()) {
+            throw new SpecException(path, "must be an object");
+        }
+        this.node = node;
+        this.path = path;
+    }
+
+    public String path(String field) {
+        return path.isEmpty() ? field : path + "." + field;
+    }
+
+    public void rejectUnknown(Set<String> known) {
+        for (String name : node.propertyNames()) {
+            if (!known.contains(name)) {
+                throw new SpecException(path(name), "unknown field (known: " + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    public boolean has(String field) {
+        JsonNode v = node.get(field);
+        return v != null && !v.isNull();
+    }
+
+    public JsonNode raw(String field) {
+        return node.get(field);
+    }
+
+    public String string(String field, String fallback) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isString() && !v.isNumber() && !v.isBoolean()) {
+            throw new SpecException(path(field), "must be a string");
+        }
+        return v.asString();
+    }
+
+    public String requiredString(String field) {
+        String s = string(field, null);
+        if (s == null || s.isBlank()) {
+            throw new SpecException(path(field), "is required");
+        }
+        return s;
+    }
+
+    public long integer(String field, long fallback, long min, long max) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        long n;
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            n = v.longValue();
+        } else if (v.isString() && v.asString().trim().matches("-?\\d{1,18}")) {
+            n = Long.parseLong(v.asString().trim());
+        } else {
+            throw new SpecException(path(field), "must be a whole number");
+        }
+        if (n < min || n > max) {
+            throw new SpecException(path(field), "must be between " + min + " and " + max + " (got " + n + ")");
+        }
+        return n;
+    }
+
+    public BigDecimal decimal(String field, BigDecimal fallback, BigDecimal min, BigDecimal max) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        BigDecimal d;
+        try {
+            if (v.isNumber()) {
+                d = v.decimalValue();
+            } else if (v.isString() && v.asString().trim().length() <= 40) {
+                d = new BigDecimal(v.asString().trim());
+            } else {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new SpecException(path(field), "must be a number");
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new SpecException(path(field), "must be between " + min.toPlainString() + " and "
+                    + max.toPlainString() + " (got " + d.toPlainString() + ")");
+        }
+        return d;
+    }
+
+    public double number(String field, double fallback, double min, double max) {
+        return decimal(field, BigDecimal.valueOf(fallback), BigDecimal.valueOf(min), BigDecimal.valueOf(max))
+                .doubleValue();
+    }
+
+    public boolean bool(String field, boolean fallback) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw new SpecException(path(field), "must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    public List<String> strings(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new SpecException(path(field), "must be a list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isString()) {
+                throw new SpecException(path(field) + "[" + i + "]", "must be a string");
+            }
+            out.add(e.asString());
+        }
+        return out;
+    }
+
+    /** This object itself as a map of strings (for free-form settings). */
+    public Map<String, String> asStringMap() {
+        return toStringMap(node, path);
+    }
+
+    public Map<String, String> stringMap(String field) {
+        return toStringMap(node.get(field), path(field));
+    }
+
+    private static Map<String, String> toStringMap(JsonNode v, String where) {
+        if (v == null || v.isNull()) {
+            return Map.of();
+        }
+        if (!v.isObject()) {
+            throw new SpecException(where, "must be a map of strings");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
+            JsonNode x = e.getValue();
+            if (!(x.isString() || x.isNumber() || x.isBoolean())) {
+                throw new SpecException(where + "." + e.getKey(), "must be a string");
+            }
+            out.put(e.getKey(), x.asString());
+        }
+        return out;
+    }
+
+    public List<Fields> objects(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new SpecException(path(field), "must be a list");
+        }
+        List<Fields> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            out.add(new Fields(v.get(i), path(field) + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    public Fields object(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        return new Fields(v, path(field));
+    }
+
+    /** Runs a constructor that validates, turning its IllegalArgumentException into one naming this object. */
+    public <T> T build(java.util.function.Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (SpecException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(path, e.getMessage());
+        }
+    }
+}
