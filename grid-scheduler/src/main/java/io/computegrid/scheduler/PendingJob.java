@@ -9,19 +9,28 @@ import java.util.List;
  * A job waiting to start. {@code priority} is the value of its priority class; {@code order} is a
  * stable tie-breaker (submission sequence). Times are in milliseconds of the scheduler's clock;
  * {@code maxRuntimeMillis} is the user's limit (0: none), {@code attainedServiceMillis} the
- * card-time it already received in earlier attempts.
+ * card-time it already received in earlier attempts. {@code runtimeHintMillis} is an estimate of
+ * the run time (0: unknown): the simulator sets the true duration for oracle policies such as sjf.
  */
 public record PendingJob(long id, String tenant, int priority, long order, long submittedAt, int tasks,
                          TaskResources perTask, long maxRuntimeMillis, long minRuntimeMillis, boolean preemptible,
                          Objective objective, List<Dataset> datasets, List<String> centers,
-                         long attainedServiceMillis) {
+                         long attainedServiceMillis, long runtimeHintMillis) {
     public PendingJob {
         datasets = List.copyOf(datasets == null ? List.of() : datasets);
         centers = List.copyOf(centers == null ? List.of() : centers);
         objective = objective == null ? Objective.BALANCED : objective;
     }
 
-    /** Whole-card slots the gang needs in total (fractions count as a slot each). */
+    public PendingJob(long id, String tenant, int priority, long order, long submittedAt, int tasks,
+                      TaskResources perTask, long maxRuntimeMillis, long minRuntimeMillis, boolean preemptible,
+                      Objective objective, List<Dataset> datasets, List<String> centers,
+                      long attainedServiceMillis) {
+        this(id, tenant, priority, order, submittedAt, tasks, perTask, maxRuntimeMillis, minRuntimeMillis, preemptible,
+                objective, datasets, centers, attainedServiceMillis, 0);
+    }
+
+    /** Milli-cards the whole gang needs. */
     public long totalMilliCards() {
         return (long) tasks * perTask.milliCards();
     }
