@@ -1,0 +1,736 @@
+package io.computegrid.backend.local;
+
+import io.computegrid.backend.ActiveJob;
+import io.computegrid.backend.Backend;
+import io.computegrid.backend.BackendException;
+import io.computegrid.backend.BackendListener;
+import io.computegrid.backend.GridEnv;
+import io.computegrid.backend.LaunchRequest;
+import io.computegrid.backend.TaskLaunch;
+import io.computegrid.backend.local.Gang.Card;
+import io.computegrid.backend.local.Gang.Task;
+import io.computegrid.backend.local.LaunchSupport.StartFailure;
+import io.computegrid.backend.local.ProcFs.Proc;
+import io.computegrid.backend.local.Signals.Sig;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each task of a gang as a real OS process on this machine, in its own process group (through
+ * {@code setsid}), with the GRID_* environment of {@link GridEnv} and nothing of the server's environment but
+ * PATH, HOME, LANG and TMPDIR. The command is an argv list, never given to a shell.
+ *
+ * <p>What the listener hears, always on one backend thread, in order for a job and never from inside a call to
+ * this class: {@code taskStarted} with handle {@code pid:<pid>:<starttime>} for each started task, then exactly
+ * one {@code taskExited} per task once its whole process group is gone, with reason {@code exited},
+ * {@code exited with code N}, {@code killed: <cancel reason>}, {@code killed: maxRuntime exceeded (10m)},
+ * {@code stopped: task N failed (exit X)} (gang siblings) or {@code failed to start: <why>} (exit 127, or 126 when
+ * the file is not executable; no {@code taskStarted} then). {@code checkpoint} when a file under the job's
+ * checkpoint directory becomes newer.
+ *
+ * <p>Files: {@code logDir/task-N.log} gets stdout and stderr, appended across attempts between a
+ * {@code --- attempt K ---} header and a {@code --- attempt K: <reason> (exit X) ---} footer. Tasks run in
+ * {@link LocalBackendOptions#workDir} (by default {@code <job dir>/work} next to {@code <job dir>/logs}).
+ *
+ * <p>After a restart of the server, {@link #reconcile} kills what is left of old tasks and answers UNKNOWN, so that
+ * the server requeues them (docs/decisions/local-restart-requeue.md). {@link #close} kills everything it started
+ * without reporting it.
+ */
+public final class LocalBackend implements Backend {
+    public static final String TYPE = "local";
+    static final String MASTER_ADDR = "127.0.0.1";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
+    private static final long REAP_POLL_MILLIS = 50;
+    private static final Duration GIVE_UP_AFTER_KILL = Duration.ofSeconds(5);
+
+    private final String center;
+    private final BackendListener listener;
+    private final LocalBackendOptions options;
+    private final Path setsid;
+    private final Signals signals = Signals.detect();
+    private final Map<String, String> baseEnv = LaunchSupport.baseEnv(System.getenv());
+    private final ScheduledThreadPoolExecutor timers;
+    private final ExecutorService events;
+    private final ExecutorService killers;
+    private final Map<Gang.Key, Gang> gangs = new ConcurrentHashMap<>();
+    private final Object launchLock = new Object();
+    private final Map<Card, String> busyCards = new HashMap<>(); // guarded by itself
+    private volatile boolean closing;
+
+    public LocalBackend(String centerName, BackendListener listener) {
+        this(centerName, listener, LocalBackendOptions.defaults());
+    }
+
+    public LocalBackend(String centerName, BackendListener listener, LocalBackendOptions options) {
+        this.center = Objects.requireNonNull(centerName, "centerName");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.options = Objects.requireNonNull(options, "options");
+        this.setsid = Signals.findProgram("setsid", List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")))
+                .orElse(null);
+        if (setsid == null) {
+            LOG.warn("center {}: no setsid program (util-linux); tasks share the server's process group and only "
+                    + "their descendants can be stopped", center);
+        }
+        this.timers = new ScheduledThreadPoolExecutor(2, daemon("timer"));
+        timers.setRemoveOnCancelPolicy(true);
+        this.events = Executors.newSingleThreadExecutor(daemon("events"));
+        this.killers = Executors.newCachedThreadPool(daemon("killer"));
+        long poll = options.checkpointPollInterval().toMillis();
+        timers.scheduleWithFixedDelay(this::pollCheckpoints, poll, poll, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public void ping() throws BackendException {
+        if (!ProcFs.available()) {
+            throw new BackendException("/proc is not readable: the local backend needs Linux", false);
+        }
+    }
+
+    // ---------------------------------------------------------------- launch
+
+    /**
+     * Starts every task and returns at once with the job's handle: the task handles joined by commas. A request the
+     * backend can never run (no tasks, fractional cards, a card given twice, a bad variable) throws a non-retryable
+     * {@link BackendException}; a card still held by a finishing task throws a retryable one. A command that cannot
+     * be executed is not an exception: each task reports exit 127 "failed to start: ...". Launching the same job
+     * attempt twice returns the first handle.
+     */
+    @Override
+    public String launch(LaunchRequest r) throws BackendException {
+        Objects.requireNonNull(r, "request");
+        validate(r);
+        synchronized (launchLock) {
+            if (closing) {
+                throw new BackendException("local backend of center " + center + " is closed", true);
+            }
+            Gang existing = gangs.get(new Gang.Key(r.jobId(), r.attempt()));
+            if (existing != null) {
+                return existing.handle;
+            }
+            List<Card> reserved = reserveCards(r);
+            try {
+                return start(r);
+            } catch (BackendException | RuntimeException e) {
+                gangs.remove(new Gang.Key(r.jobId(), r.attempt()));
+                releaseCards(reserved);
+                throw e;
+            }
+        }
+    }
+
+    private static void validate(LaunchRequest r) throws BackendException {
+        if (r.tasks().isEmpty()) {
+            throw invalid("a job needs at least one task");
+        }
+        if (r.command().isEmpty()) {
+            throw invalid("the command is empty");
+        }
+        if (r.logDir() == null) {
+            throw invalid("no log directory");
+        }
+        if (r.maxRuntime() != null && r.maxRuntime().isNegative()) {
+            throw invalid("maxRuntime is negative");
+        }
+        Set<Integer> indices = new HashSet<>();
+        for (TaskLaunch t : r.tasks()) {
+            if (t.index() < 0 || t.index() >= r.tasks().size() || !indices.add(t.index())) {
+                throw invalid("task indices must be 0.." + (r.tasks().size() - 1) + " without repeats");
+            }
+            if (t.node() == null) {
+                throw invalid("task " + t.index() + " has no node");
+            }
+            for (int c : t.cards()) {
+                if (c < 0) {
+                    throw invalid("task " + t.index() + " has a negative card index");
+                }
+            }
+            if (t.cards().length > 0 && t.milliPerCard() != 1000) {
+                throw invalid("fractional cards (" + t.milliPerCard() + " milli-cards per card) are not supported "
+                        + "by the local backend yet: a task takes whole cards");
+            }
+        }
+    }
+
+    private static BackendException invalid(String message) {
+        return new BackendException(message, false);
+    }
+
+    private List<Card> reserveCards(LaunchRequest r) throws BackendException {
+        Map<Card, Integer> wanted = new LinkedHashMap<>();
+        for (TaskLaunch t : r.tasks()) {
+            for (int c : t.cards()) {
+                Integer other = wanted.put(new Card(t.node(), c), t.index());
+                if (other != null) {
+                    throw invalid("tasks " + other + " and " + t.index() + " were both given card " + c + " on node "
+                            + t.node());
+                }
+            }
+        }
+        synchronized (busyCards) {
+            for (Card c : wanted.keySet()) {
+                String owner = busyCards.get(c);
+                if (owner != null) {
+                    throw new BackendException("card " + c.index() + " on node " + c.node() + " is still in use by "
+                            + owner, true);
+                }
+            }
+            wanted.forEach((c, task) -> busyCards.put(c,
+                    "job " + r.jobId() + " (attempt " + r.attempt() + ", task " + task + ")"));
+        }
+        return List.copyOf(wanted.keySet());
+    }
+
+    private void releaseCards(List<Card> cards) {
+        synchronized (busyCards) {
+            cards.forEach(busyCards::remove);
+        }
+    }
+
+    private String start(LaunchRequest r) throws BackendException {
+        Path workDir = options.workDir().apply(r).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(r.logDir());
+            Files.createDirectories(workDir);
+            if (r.checkpointDir() != null) {
+                Files.createDirectories(r.checkpointDir());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new BackendException("cannot create the directories of job " + r.jobId() + ": " + e, false, e);
+        }
+        int port;
+        try {
+            port = LaunchSupport.freeLoopbackPort();
+        } catch (IOException e) {
+            throw new BackendException("no free loopback port for the rendezvous: " + e.getMessage(), true, e);
+        }
+        List<Task> tasks = new ArrayList<>();
+        List<ProcessBuilder> builders = new ArrayList<>();
+        for (TaskLaunch t : r.tasks()) {
+            Path log = r.logDir().resolve("task-" + t.index() + ".log");
+            List<Card> cards = new ArrayList<>();
+            for (int c : t.cards()) {
+                cards.add(new Card(t.node(), c));
+            }
+            tasks.add(new Task(t.index(), log, cards));
+            builders.add(builder(r, t, port, workDir, log)); // all checks before any process exists
+        }
+        Gang g = new Gang(r, workDir, tasks);
+        g.lastCheckpointMillis = Checkpoints.newestMillis(r.checkpointDir()); // older files are not news
+        gangs.put(g.key, g);
+
+        Optional<StartFailure> bad = LaunchSupport.checkExecutable(r.command().get(0),
+                builders.get(0).environment().get("PATH"), workDir);
+        if (bad.isPresent()) {
+            for (Task t : tasks) {
+                appendLog(t.log, header(r));
+                finish(g, t, bad.get().exitCode(), "failed to start: " + bad.get().message());
+            }
+            return g.handle;
+        }
+        int failedAt = -1;
+        String failure = null;
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
+            try {
+                Files.writeString(t.log, header(r) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+                t.process = builders.get(i).start();
+                long pid = t.process.pid();
+                t.root = new Proc(pid, ProcFs.stat(pid).map(ProcFs.Stat::startTicks).orElse(0L));
+            } catch (IOException | RuntimeException e) {
+                failedAt = i;
+                failure = "failed to start: " + e.getMessage();
+                break;
+            }
+        }
+        List<Task> started = tasks.stream().filter(t -> t.process != null).toList();
+        g.handle = started.stream().map(Task::handle).collect(Collectors.joining(","));
+        for (Task t : started) {
+            String h = t.handle();
+            emit(() -> listener.taskStarted(r.jobId(), r.attempt(), t.index, h));
+        }
+        if (failedAt >= 0) {
+            Task f = tasks.get(failedAt);
+            String stop = "stopped: task " + f.index + " failed (exit 127)";
+            finish(g, f, 127, failure);
+            for (Task t : tasks.subList(failedAt + 1, tasks.size())) {
+                finish(g, t, 143, stop); // never started: reported as stopped at once
+            }
+            stopGang(g, stop);
+        } else if (r.maxRuntime() != null && !r.maxRuntime().isZero()) {
+            String why = "killed: maxRuntime exceeded (" + LaunchSupport.human(r.maxRuntime()) + ")";
+            synchronized (g) {
+                g.runtimeTimer = timers.schedule(() -> stopGang(g, why), r.maxRuntime().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+        for (Task t : started) {
+            t.process.onExit().whenCompleteAsync((p, err) -> onRootExit(g, t), timers);
+        }
+        return g.handle;
+    }
+
+    private ProcessBuilder builder(LaunchRequest r, TaskLaunch t, int port, Path workDir, Path log)
+            throws BackendException {
+        Map<String, String> env = new LinkedHashMap<>(baseEnv);
+        env.putAll(GridEnv.forTask(r, t, MASTER_ADDR, port));
+        List<String> argv = new ArrayList<>();
+        if (setsid != null) {
+            // the JVM's child is never a group leader, so setsid calls setsid(2) and execs in place: same pid
+            argv.addAll(List.of(setsid.toString(), "--wait", "--"));
+        }
+        argv.addAll(r.command());
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true);
+        pb.environment().clear();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getValue() == null) {
+                throw invalid("environment variable " + e.getKey() + " has no value");
+            }
+            try {
+                pb.environment().put(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException ex) {
+                throw invalid("invalid environment variable " + e.getKey() + ": " + ex.getMessage());
+            }
+        }
+        return pb;
+    }
+
+    private static String header(LaunchRequest r) {
+        return "--- attempt " + r.attempt() + " ---";
+    }
+
+    private static void appendLog(Path log, String line) {
+        try {
+            Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            LOG.warn("cannot write {}: {}", log, e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- stopping and exits
+
+    /** Cancels the job attempt: SIGTERM to every task's process group and descendants, SIGKILL after the grace. */
+    @Override
+    public void cancel(long jobId, int attempt, String handle, String reason) {
+        String why = "killed: " + (reason == null || reason.isBlank() ? "cancelled" : reason.strip());
+        Gang g;
+        synchronized (launchLock) { // a launch in progress finishes first, so its tasks are all seen
+            g = gangs.get(new Gang.Key(jobId, attempt));
+        }
+        if (g != null) {
+            stopGang(g, why);
+            return;
+        }
+        // not running here (finished, or started before a restart): kill what the handle names, report nothing
+        List<Proc> stale = parseHandle(handle);
+        if (!stale.isEmpty() && !closing) {
+            try {
+                killers.execute(() -> killAndWait(stale, options.killGrace()));
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
+    /** First reason wins; tasks still running are signalled and will report {@code reason}. */
+    private void stopGang(Gang g, String reason) {
+        List<Task> live = new ArrayList<>();
+        synchronized (g) {
+            if (g.stopReason != null || g.done) {
+                return;
+            }
+            g.stopReason = reason;
+            g.killAtNanos = System.nanoTime() + options.killGrace().toNanos();
+            if (g.runtimeTimer != null) {
+                g.runtimeTimer.cancel(false);
+            }
+            for (Task t : g.tasks) {
+                if (t.process != null && !t.rootExited) {
+                    t.signaled = true;
+                    live.add(t);
+                }
+            }
+            try {
+                g.killTimer = timers.schedule(() -> escalate(g), options.killGrace().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closing: close() sends SIGKILL itself
+            }
+        }
+        for (Task t : live) {
+            // before any signal: once a parent dies its children are re-parented and no longer found
+            t.captured.addAll(ProcFs.descendants(t.root));
+            terminate(t, Sig.TERM);
+        }
+    }
+
+    private void escalate(Gang g) {
+        for (Task t : g.tasks) {
+            boolean finished;
+            synchronized (g) {
+                finished = t.finished;
+            }
+            if (!finished && t.process != null) {
+                if (t.process.isAlive()) {
+                    t.captured.addAll(ProcFs.descendants(t.root));
+                }
+                terminate(t, Sig.KILL);
+            }
+        }
+    }
+
+    private void terminate(Task t, Sig sig) {
+        if (sig == Sig.TERM) {
+            t.process.destroy(); // the root directly, in case setsid(2) has not run yet
+        } else {
+            t.process.destroyForcibly();
+        }
+        if (t.root.startTicks() != 0) {
+            signals.signalGroup(t.root, sig);
+        }
+        signals.signalAll(t.captured, sig);
+    }
+
+    private void onRootExit(Gang g, Task t) {
+        int code = t.process.exitValue(); // 128+signal when a signal ended it
+        String stopOthers = null;
+        synchronized (g) {
+            t.rootExited = true;
+            t.exitCode = code;
+            if (t.signaled) {
+                t.reason = g.stopReason;
+            } else if (code == 0) {
+                t.reason = "exited";
+            } else {
+                t.reason = "exited with code " + code;
+                if (g.stopReason == null) {
+                    stopOthers = "stopped: task " + t.index + " failed (exit " + code + ")";
+                }
+            }
+        }
+        if (stopOthers != null) {
+            stopGang(g, stopOthers);
+        }
+        reap(g, t);
+    }
+
+    /**
+     * A task is over when its root process has exited and nothing of its process group (or of the descendants seen
+     * while stopping it) is left: leftovers such as {@code sleep &} get SIGTERM, then SIGKILL after the grace.
+     */
+    private void reap(Gang g, Task t) {
+        List<Proc> left = leftovers(t);
+        long now = System.nanoTime();
+        if (left.isEmpty()) {
+            finish(g, t, t.exitCode, t.reason);
+            return;
+        }
+        if (!t.reapTermSent) {
+            t.reapTermSent = true;
+            signals.signalGroup(t.root, Sig.TERM);
+            signals.signalAll(left, Sig.TERM);
+            long killAt = now + options.killGrace().toNanos();
+            synchronized (g) {
+                if (g.stopReason != null) {
+                    killAt = Math.min(killAt, g.killAtNanos);
+                }
+            }
+            t.reapKillAtNanos = killAt;
+        } else if (!t.reapKillSent && now - t.reapKillAtNanos >= 0) {
+            t.reapKillSent = true;
+            signals.signalGroup(t.root, Sig.KILL);
+            signals.signalAll(left, Sig.KILL);
+            t.reapGiveUpAtNanos = now + GIVE_UP_AFTER_KILL.toNanos();
+        } else if (t.reapKillSent && now - t.reapGiveUpAtNanos >= 0) {
+            LOG.warn("job {} task {}: processes {} survive SIGKILL (uninterruptible?); reporting the task as ended",
+                    g.key.jobId(), t.index, left);
+            finish(g, t, t.exitCode, t.reason);
+            return;
+        }
+        try {
+            timers.schedule(() -> reap(g, t), REAP_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed: nobody listens any more
+        }
+    }
+
+    private List<Proc> leftovers(Task t) {
+        List<ProcFs.Stat> all = ProcFs.all();
+        Set<Proc> left = new HashSet<>();
+        if (t.root.startTicks() != 0) {
+            left.addAll(ProcFs.groupMembers(all, t.root.pid(), t.root.startTicks()));
+        }
+        if (!t.captured.isEmpty()) {
+            Set<Proc> live = new HashSet<>();
+            for (ProcFs.Stat s : all) {
+                if (!s.exited()) {
+                    live.add(s.proc());
+                }
+            }
+            for (Proc p : t.captured) {
+                if (live.contains(p)) {
+                    left.add(p);
+                }
+            }
+        }
+        return new ArrayList<>(left);
+    }
+
+    private void finish(Gang g, Task t, int code, String reason) {
+        boolean last;
+        synchronized (g) {
+            if (t.finished) {
+                return;
+            }
+            t.finished = true;
+            t.exitCode = code;
+            t.reason = reason;
+            last = --g.unfinished == 0;
+            if (last) {
+                g.done = true;
+                if (g.runtimeTimer != null) {
+                    g.runtimeTimer.cancel(false);
+                }
+                if (g.killTimer != null) {
+                    g.killTimer.cancel(false);
+                }
+            }
+        }
+        releaseCards(t.cards);
+        appendLog(t.log, "--- attempt " + g.request.attempt() + ": " + reason + " (exit " + code + ") ---");
+        if (last) {
+            pollCheckpoint(g); // a checkpoint written just before the end is reported before the exit
+            gangs.remove(g.key, g);
+        }
+        long jobId = g.key.jobId();
+        int attempt = g.key.attempt();
+        emit(() -> listener.taskExited(jobId, attempt, t.index, code, reason));
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    private void pollCheckpoints() {
+        try {
+            for (Gang g : gangs.values()) {
+                if (!g.done) {
+                    pollCheckpoint(g);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("center {}: checkpoint poll failed", center, e);
+        }
+    }
+
+    private void pollCheckpoint(Gang g) {
+        if (g.request.checkpointDir() == null) {
+            return;
+        }
+        long newest = Checkpoints.newestMillis(g.request.checkpointDir());
+        synchronized (g.checkpointLock) {
+            if (newest > g.lastCheckpointMillis) {
+                g.lastCheckpointMillis = newest;
+                emit(() -> listener.checkpoint(g.key.jobId(), g.key.attempt(), newest));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- restart and shutdown
+
+    /**
+     * Local processes are never re-adopted: whatever is left of a job from before a restart is killed (only when
+     * both pid and start time in its handle match) and the job is reported UNKNOWN, so that the server requeues
+     * it. Blocks until those processes are gone (at most the reconcile grace plus a few seconds). A job this
+     * backend instance is running itself is reported RUNNING and left alone.
+     */
+    @Override
+    public Map<Long, JobStatus> reconcile(List<ActiveJob> jobs) {
+        Map<Long, JobStatus> out = new HashMap<>();
+        List<Proc> stale = new ArrayList<>();
+        for (ActiveJob j : jobs) {
+            if (gangs.containsKey(new Gang.Key(j.jobId(), j.attempt()))) {
+                out.put(j.jobId(), JobStatus.RUNNING);
+            } else {
+                stale.addAll(parseHandle(j.handle()));
+                out.putIfAbsent(j.jobId(), JobStatus.UNKNOWN);
+            }
+        }
+        if (!stale.isEmpty()) {
+            killAndWait(stale, options.reconcileGrace());
+        }
+        return out;
+    }
+
+    /** Task handles {@code pid:<pid>:<starttime>}, alone or joined by commas; anything else is ignored. */
+    static List<Proc> parseHandle(String handle) {
+        List<Proc> out = new ArrayList<>();
+        if (handle == null) {
+            return out;
+        }
+        for (String part : handle.split(",")) {
+            String[] f = part.strip().split(":");
+            if (f.length == 3 && f[0].equals("pid")) {
+                try {
+                    long pid = Long.parseLong(f[1]);
+                    long start = Long.parseLong(f[2]);
+                    if (pid > 1 && start > 0) {
+                        out.add(new Proc(pid, start));
+                    }
+                } catch (NumberFormatException e) {
+                    // not ours
+                }
+            }
+        }
+        return out;
+    }
+
+    /** SIGTERM to the groups (and descendants) of these task roots, SIGKILL after the grace; waits until gone. */
+    private void killAndWait(List<Proc> roots, Duration grace) {
+        Set<Proc> extra = new HashSet<>();
+        for (Proc root : roots) {
+            if (ProcFs.alive(root)) {
+                extra.add(root); // also when it never became a group leader
+                extra.addAll(ProcFs.descendants(root));
+            }
+        }
+        for (Sig sig : List.of(Sig.TERM, Sig.KILL)) {
+            for (Proc root : roots) {
+                signals.signalGroup(root, sig);
+            }
+            signals.signalAll(extra, sig);
+            if (waitGone(roots, extra, sig == Sig.TERM ? grace : GIVE_UP_AFTER_KILL)) {
+                return;
+            }
+        }
+        LOG.warn("center {}: stale processes of {} survive SIGKILL", center, roots);
+    }
+
+    private static boolean waitGone(List<Proc> roots, Set<Proc> extra, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            if (!anyLeft(roots, extra)) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private static boolean anyLeft(List<Proc> roots, Set<Proc> extra) {
+        List<ProcFs.Stat> all = ProcFs.all();
+        for (Proc root : roots) {
+            if (!ProcFs.groupMembers(all, root.pid(), root.startTicks()).isEmpty()) {
+                return true;
+            }
+        }
+        for (ProcFs.Stat s : all) {
+            if (!s.exited() && extra.contains(s.proc())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Kills every task this backend started (SIGTERM, SIGKILL after the grace) and waits for them, without
+     * reporting those exits: the server treats the jobs as lost and requeues them when it starts again.
+     */
+    @Override
+    public void close() {
+        List<Gang> all;
+        synchronized (launchLock) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            all = new ArrayList<>(gangs.values());
+        }
+        for (Gang g : all) {
+            stopGang(g, "killed: backend closed");
+        }
+        long deadline = System.nanoTime() + options.killGrace().plus(GIVE_UP_AFTER_KILL).toNanos();
+        while (!gangs.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        timers.shutdownNow();
+        killers.shutdownNow();
+        events.shutdown(); // events queued before close are still delivered
+        try {
+            events.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void emit(Runnable call) {
+        if (closing) {
+            return;
+        }
+        try {
+            events.execute(() -> {
+                try {
+                    call.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("center {}: listener failed", center, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private ThreadFactory daemon(String role) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "local-backend-" + center + "-" + role + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
