@@ -1,0 +1,317 @@
+package io.computegrid.scheduler;
+
+import io.computegrid.config.FederationConfig;
+import io.computegrid.model.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The scheduler: one pipeline of named plugins over an immutable snapshot. A cycle reads as numbered
+ * phases:
+ * <ol>
+ * <li>build: free capacity per node, indexed per pool by free cards ({@link Cluster}); usage per
+ * tenant and quota account ({@link Ledger});</li>
+ * <li>order: the ordering plugin yields jobs one by one (fifo, sjf, las or fair share);</li>
+ * <li>admit: plugin "quota" checks nominal + borrowing limit and the federation's lendable capacity
+ * per accelerator model (or P);</li>
+ * <li>filter: plugin "filter" keeps pools of an accepted model, in an allowed center, able to hold the
+ * gang when empty;</li>
+ * <li>score: a score plugin orders those pools ("score": cross-center; "bestfit": packing);</li>
+ * <li>place: plugin "gang" places the whole gang in one pool or nothing;</li>
+ * <li>when nothing fits: plugin "preempt" may pick victims; plugin "backfill" reserves for the first
+ * blocked job; plugin "strict" (fifo) stops the line.</li>
+ * </ol>
+ * The scan ends after {@code maxJobsPerCycle} jobs, after {@code maxConsecutiveFailures} jobs in a row
+ * that could not start, or when no free capacity is left; the jobs not reached share one reason.
+ * Same snapshot and clock, same plan.
+ */
+public final class PipelineScheduler implements Scheduler {
+    private final String name;
+    private final Ordering ordering;
+    private final PoolChoice choice;
+    private final boolean quotas;
+    private final boolean strict;
+    private final EasyBackfill backfill;
+    private final Preemptor preemptor;
+    private final GangPlacer placer = new GangPlacer();
+    private final SchedulerSettings fixed;
+    private volatile Object[] settingsMemo;
+
+    /**
+     * @param settings fixed settings, or null to read them from each snapshot's federation
+     */
+    PipelineScheduler(String name, Ordering ordering, PoolChoice choice, boolean quotas, boolean strict,
+                      boolean backfill, boolean preempt, SchedulerSettings settings) {
+        this.name = name;
+        this.ordering = ordering;
+        this.choice = choice;
+        this.quotas = quotas;
+        this.strict = strict;
+        this.backfill = backfill ? new EasyBackfill() : null;
+        this.preemptor = preempt ? new Preemptor() : null;
+        this.fixed = settings;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The plugins of this pipeline, in phase order (for docs and explain). */
+    public List<String> plugins() {
+        List<String> out = new ArrayList<>();
+        out.add(ordering.name());
+        if (quotas) {
+            out.add("quota");
+        }
+        out.add("filter");
+        out.add(choice.name());
+        out.add(GangPlacer.NAME);
+        if (preemptor != null) {
+            out.add(Preemptor.NAME);
+        }
+        if (backfill != null) {
+            out.add(EasyBackfill.NAME);
+        }
+        if (strict) {
+            out.add("strict");
+        }
+        return out;
+    }
+
+    SchedulerSettings settings(FederationConfig f) {
+        if (fixed != null) {
+            return fixed;
+        }
+        if (f == null) {
+            return SchedulerSettings.defaults();
+        }
+        Object[] memo = settingsMemo;
+        if (memo != null && memo[0] == f) {
+            return (SchedulerSettings) memo[1];
+        }
+        SchedulerSettings s = SchedulerSettings.of(f);
+        settingsMemo = new Object[]{f, s};
+        return s;
+    }
+
+    @Override
+    public Plan schedule(Snapshot snapshot, Clock clock) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        long now = clock.nowMillis();
+        SchedulerSettings settings = settings(snapshot.federation());
+        Cycle cy = new Cycle(snapshot, settings, now);
+        Ordering.JobQueue queue = ordering.queue(cy);
+        int considered = 0;
+        int failures = 0;
+        Reason unreached = null;
+        PendingJob job;
+        List<Cluster.PoolState> candidates = new ArrayList<>();
+        while ((job = queue.next()) != null) {
+            if (considered >= settings.maxJobsPerCycle()) {
+                unreached = new Reason("cycle", "NOT_REACHED", "not considered in this cycle: it stops after "
+                        + settings.maxJobsPerCycle() + " jobs (scheduler.maxJobsPerCycle)");
+                break;
+            }
+            if (failures >= settings.maxConsecutiveFailures()) {
+                unreached = new Reason("cycle", "NOT_REACHED", "not considered in this cycle: " + failures
+                        + " jobs in a row before it could not start (scheduler.maxConsecutiveFailures)");
+                break;
+            }
+            if (job.totalMilliCards() > 0 && noFreeCards(cy.cluster)) {
+                unreached = new Reason("cycle", "CAPACITY", "no free card is left in any pool this cycle");
+                break;
+            }
+            considered++;
+            if (tryJob(cy, job, candidates)) {
+                failures = 0;
+                queue.started(job);
+            } else {
+                failures++;
+                if (strict && isCapacity(cy.waiting.get(job.id()))) {
+                    unreached = new Reason("strict", "BEHIND", "waiting behind job " + job.id()
+                            + " (strict arrival order, no backfill)", -1, job.id());
+                    break;
+                }
+            }
+        }
+        if (unreached == null) {
+            unreached = new Reason("cycle", "NOT_REACHED", "not considered in this cycle");
+        }
+        WaitingReasons waiting = new WaitingReasons(cy.waiting, cy.started, snapshot.pending(), unreached);
+        return new Plan(cy.starts, cy.preemptions, cy.reservations, waiting);
+    }
+
+    private static boolean isCapacity(Reason r) {
+        return r != null && ("CAPACITY".equals(r.code()) || "RESERVED".equals(r.code())
+                || "BEHIND_RESERVATION".equals(r.code()) || "PREEMPTING".equals(r.code()));
+    }
+
+    private static boolean noFreeCards(Cluster c) {
+        for (Cluster.PoolState p : c.pools) {
+            if (p.freeWholeTotal > 0 || p.partialHead >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs one job through admit, filter, score and place; on failure records its reason. */
+    private boolean tryJob(Cycle cy, PendingJob job, List<Cluster.PoolState> candidates) {
+        Ledger.TenantState tenant = cy.ledger.tenant(job.tenant());
+        candidates.clear();
+        Reason quotaBlock = null;
+        Reason noFit = null;
+        int milli = job.perTask().milliCards();
+        int per = milli >= 1000 ? milli / 1000 : milli > 0 ? 1 : 0;
+        for (Cluster.PoolState p : cy.cluster.pools) {
+            if (milli > 0 && !accepts(job, p.model)) {
+                continue;
+            }
+            if (!job.centers().isEmpty() && !job.centers().contains(p.center)) {
+                continue;
+            }
+            long perNode = per == 0 ? job.tasks() : p.maxCards / per;
+            if (p.schedulableNodes == 0 || perNode * p.schedulableNodes < job.tasks()) {
+                noFit = new Reason("filter", "NO_FIT", job.tasks() + " task(s) of " + describe(job) + " never fit in "
+                        + p.label() + " (" + p.schedulableNodes + " schedulable nodes of " + p.maxCards
+                        + " cards); a gang never spans pools or centers");
+                continue;
+            }
+            if (quotas && milli > 0) {
+                int m = cy.ledger.modelIndex.get(p.model);
+                Reason q = cy.ledger.check(tenant, m, job.totalMilliCards());
+                if (q != null) {
+                    quotaBlock = q;
+                    continue;
+                }
+            }
+            candidates.add(p);
+        }
+        if (candidates.isEmpty()) {
+            Reason r = quotaBlock != null ? quotaBlock : noFit != null ? noFit
+                    : new Reason("filter", "NO_FIT", "no schedulable pool offers " + describe(job)
+                    + (job.centers().isEmpty() ? "" : " in " + job.centers()));
+            cy.waiting.put(job.id(), r);
+            return false;
+        }
+        PoolChoice.Ranking ranking = choice.rank(cy, job, tenant, candidates);
+        long end = cy.jobEnd(job);
+        if (ranking.waitFor() >= 0) {
+            CenterScore s = ranking.rows().get(ranking.waitFor());
+            cy.waiting.put(job.id(), new Reason(choice.name(), "WAIT_BETTER", "waits for " + s.center() + "/"
+                    + s.pool() + " (" + s.accelerator() + "): estimated start " + s.estimatedStartMillis()
+                    + ", finish " + s.estimatedFinishMillis() + ", earlier than any pool free now",
+                    s.estimatedStartMillis(), -1));
+            return false;
+        }
+        for (int k = 0; k < ranking.pools().size(); k++) {
+            Cluster.PoolState p = ranking.pools().get(k);
+            if (!CenterScorer.quickFits(p, job)) {
+                continue;
+            }
+            List<TaskAllocation> tasks = placer.place(cy.cluster, p, job, end);
+            if (tasks != null) {
+                commit(cy, job, tenant, p, tasks, ranking, k);
+                return true;
+            }
+        }
+        // nothing fits now
+        if (preemptor != null && preemptor.tryPreempt(cy, job, ranking.pools(), tenant)) {
+            return false;
+        }
+        if (backfill != null && cy.head == null) {
+            Reservation r = backfill.reserve(cy, job, ranking.pools());
+            if (r != null) {
+                cy.head = job;
+                cy.headReservation = r;
+                cy.reservations.add(r);
+                cy.waiting.put(job.id(), new Reason(EasyBackfill.NAME, "RESERVED", "first in line without room: "
+                        + "holds a reservation in " + r.center() + "/" + r.pool() + " from " + r.startAt() + " (in "
+                        + seconds(r.startAt() - cy.now) + "), from running jobs' runtime limits; " + capacityText(cy,
+                        job, ranking.pools()), r.startAt(), -1));
+                return false;
+            }
+        }
+        if (cy.headReservation != null && end > cy.headReservation.startAt()) {
+            Reservation r = cy.headReservation;
+            cy.waiting.put(job.id(), new Reason(EasyBackfill.NAME, "BEHIND_RESERVATION", "behind the reservation of job "
+                    + r.jobId() + " in " + r.center() + "/" + r.pool() + " from " + r.startAt() + ": this job "
+                    + (job.maxRuntimeMillis() > 0 ? "may run " + seconds(job.maxRuntimeMillis()) + ", past it"
+                    : "has no runtime limit") + "; " + capacityText(cy, job, ranking.pools()), -1, r.jobId()));
+            return false;
+        }
+        cy.waiting.put(job.id(), new Reason(GangPlacer.NAME, "CAPACITY", capacityText(cy, job, ranking.pools())));
+        return false;
+    }
+
+    private void commit(Cycle cy, PendingJob job, Ledger.TenantState tenant, Cluster.PoolState p,
+                        List<TaskAllocation> tasks, PoolChoice.Ranking ranking, int k) {
+        Integer m = cy.ledger.modelIndex.get(p.model);
+        if (m != null && job.totalMilliCards() > 0) {
+            cy.ledger.add(tenant, m, job.totalMilliCards());
+        }
+        List<CenterScore> rows = ranking.rows();
+        String why;
+        if (rows.isEmpty()) {
+            why = choice.name() + ": " + p.label() + (ranking.pools().size() > 1 ? " (first of "
+                    + ranking.pools().size() + " candidate pools with room)" : "");
+        } else {
+            CenterScore s = rows.get(k);
+            why = choice.name() + ": " + p.label() + " scored " + s.total() + " (lowest of " + rows.size()
+                    + " candidates with room" + (k > 0 ? "; " + k + " better-scored pool(s) had no room" : "")
+                    + "; objective " + job.objective().label() + ")";
+        }
+        long nodes = tasks.stream().map(TaskAllocation::node).distinct().count();
+        Reason r = new Reason(choice.name(), "PLACED", why + "; " + job.tasks() + " task(s) on " + nodes + " node(s)",
+                cy.now, -1);
+        cy.starts.add(new Placement(job.id(), p.center, p.name, p.model, tasks, r, rows));
+        cy.started.add(job.id());
+        if (backfill != null || choice instanceof CenterScorer) {
+            cy.startedByPool.computeIfAbsent(p.index, x -> new ArrayList<>()).add(new RunningJob(job.id(),
+                    job.tenant(), job.priority(), p.center, p.name, p.model, tasks, cy.now, job.maxRuntimeMillis(),
+                    job.minRuntimeMillis(), 0, job.preemptible()));
+        }
+    }
+
+    private static String capacityText(Cycle cy, PendingJob job, List<Cluster.PoolState> pools) {
+        Cluster.PoolState best = pools.get(0);
+        for (Cluster.PoolState p : pools) {
+            if (p.freeWholeTotal > best.freeWholeTotal) {
+                best = p;
+            }
+        }
+        return "needs " + job.tasks() + " task(s) of " + describe(job) + " in one pool; best of " + pools.size()
+                + " pool(s) is " + best.label() + " with " + best.freeWholeTotal + " free cards, at most "
+                + best.largestFree() + " on one node";
+    }
+
+    static String seconds(long millis) {
+        long s = millis / 1000;
+        return s >= 3600 ? s / 3600 + " h " + (s % 3600) / 60 + " min" : s >= 60 ? s / 60 + " min" : s + " s";
+    }
+
+    static boolean accepts(PendingJob job, String model) {
+        var list = job.perTask().accelerators();
+        if (list.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).model().equals(model)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String describe(PendingJob job) {
+        int m = job.perTask().milliCards();
+        String cards = m % 1000 == 0 ? (m / 1000) + " card(s)" : m + " milli-cards";
+        StringBuilder models = new StringBuilder();
+        for (var a : job.perTask().accelerators()) {
+            models.append(models.length() == 0 ? "" : "|").append(a.model());
+        }
+        return cards + " of " + (models.length() == 0 ? "any model" : models);
+    }
+}

@@ -1,0 +1,152 @@
+package io.computegrid.scheduler;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plugin "preempt": makes room for a job that cannot start, by stopping running jobs that may lose
+ * their cards to it:
+ * <ul>
+ * <li>quota reclaim: the job stays within its tenant's nominal quota and has waited at least
+ * {@code reclaimGraceSeconds}: other tenants' borrowed work (beyond their nominal) may be preempted,
+ * whatever its priority;</li>
+ * <li>priority: work of a lower priority class may be preempted if it is the same tenant's, borrowed,
+ * or preemptible (spot).</li>
+ * </ul>
+ * In-quota work of equal or higher priority is never a victim, nor a job inside its minimum runtime.
+ * Victims are chosen to lose the least: borrowed before nominal, lower priority first, then the least
+ * work since the last checkpoint; victims that turn out unnecessary are dropped again. The preemptor
+ * starts in a later cycle; its target nodes are reserved for the rest of this cycle.
+ */
+final class Preemptor implements Plugin {
+    static final String NAME = "preempt";
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** True when victims were chosen (preemptions and a reservation are recorded in the cycle). */
+    boolean tryPreempt(Cycle cy, PendingJob job, List<Cluster.PoolState> pools, Ledger.TenantState tenant) {
+        if (!cy.settings.preemption()) {
+            return false;
+        }
+        for (Cluster.PoolState p : pools) {
+            int model = cy.ledger.modelIndex.getOrDefault(p.model, -1);
+            boolean reclaim = model >= 0 && cy.ledger.withinNominal(tenant, model, job.totalMilliCards())
+                    && cy.now - job.submittedAt() >= cy.settings.reclaimGraceMillis();
+            List<RunningJob> cands = new ArrayList<>();
+            for (RunningJob r : cy.cluster.running(p)) {
+                if (cy.victims.contains(r.id()) || cy.now - r.startedAt() < r.minRuntimeMillis()) {
+                    continue;
+                }
+                boolean b = isBorrowed(cy, r);
+                boolean lower = r.priority() < job.priority();
+                boolean sameTenant = r.tenant().equals(job.tenant());
+                if ((reclaim && b && !sameTenant) || (lower && (sameTenant || b || r.preemptible()))) {
+                    cands.add(r);
+                }
+            }
+            if (cands.isEmpty()) {
+                continue;
+            }
+            cands.sort(Comparator.comparingInt((RunningJob r) -> isBorrowed(cy, r) ? 0 : 1)
+                    .thenComparingInt(RunningJob::priority)
+                    .thenComparingLong(r -> cy.now - Math.max(r.startedAt(), r.lastCheckpointAt()))
+                    .thenComparingLong(r -> -r.startedAt())
+                    .thenComparingLong(RunningJob::id));
+            Projection pr = new Projection(cy.cluster, p, job);
+            List<RunningJob> chosen = new ArrayList<>();
+            for (RunningJob r : cands) {
+                if (pr.total >= job.tasks()) {
+                    break;
+                }
+                pr.release(r, 1);
+                chosen.add(r);
+            }
+            if (pr.total < job.tasks()) {
+                continue;
+            }
+            for (int k = chosen.size() - 1; k >= 0; k--) {
+                RunningJob r = chosen.get(k);
+                pr.release(r, -1);
+                if (pr.total >= job.tasks()) {
+                    chosen.remove(k);
+                } else {
+                    pr.release(r, 1);
+                }
+            }
+            List<Integer> nodes = pr.choose(job.tasks());
+            if (nodes == null) {
+                continue;
+            }
+            for (int i : nodes) {
+                cy.cluster.reserve(i, cy.now);
+            }
+            List<Long> ids = new ArrayList<>();
+            for (RunningJob r : chosen) {
+                cy.victims.add(r.id());
+                ids.add(r.id());
+                boolean b = isBorrowed(cy, r);
+                String why = b && r.priority() >= job.priority()
+                        ? "tenant " + job.tenant() + " reclaims its nominal quota from borrowed work of tenant " + r.tenant()
+                        : "priority " + job.priority() + " over " + r.priority()
+                        + (b ? " (borrowed work of tenant " + r.tenant() + ")"
+                        : r.preemptible() ? " (preemptible)" : " (same tenant)");
+                long lost = cy.now - Math.max(r.startedAt(), r.lastCheckpointAt());
+                cy.preemptions.add(new Preemption(r.id(), job.id(), new Reason(NAME, "PREEMPTED", why + "; loses "
+                        + lost / 1000 + " s of work since its last checkpoint; makes room for job " + job.id() + " in "
+                        + p.label(), -1, job.id())));
+            }
+            cy.reservations.add(new Reservation(job.id(), p.center, p.name, cy.now));
+            cy.waiting.put(job.id(), new Reason(NAME, "PREEMPTING", "preempting job(s) " + ids + " in " + p.label()
+                    + " to make room; starts in a following cycle once they stopped", cy.now, ids.get(0)));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether a running job is borrowed work: its tenant's jobs on the same quota account fill the
+     * nominal quota in order of priority (highest first) and start time (earliest first); the rest is borrowed.
+     */
+    boolean isBorrowed(Cycle cy, RunningJob r) {
+        if (cy.borrowed == null) {
+            cy.borrowed = computeBorrowed(cy.snapshot.running(), cy.ledger);
+        }
+        return cy.borrowed.getOrDefault(r.id(), false);
+    }
+
+    static Map<Long, Boolean> computeBorrowed(List<RunningJob> running, Ledger ledger) {
+        Map<String, List<RunningJob>> byAccount = new HashMap<>();
+        for (RunningJob r : running) {
+            byAccount.computeIfAbsent(r.tenant(), k -> new ArrayList<>()).add(r);
+        }
+        Map<Long, Boolean> out = new HashMap<>();
+        for (Map.Entry<String, List<RunningJob>> e : byAccount.entrySet()) {
+            Ledger.TenantState t = ledger.tenant(e.getKey());
+            List<RunningJob> rs = e.getValue();
+            rs.sort(Comparator.comparingInt((RunningJob r) -> -r.priority()).thenComparingLong(RunningJob::startedAt)
+                    .thenComparingLong(RunningJob::id));
+            Map<String, Long> filled = new HashMap<>();
+            Set<String> seen = new HashSet<>();
+            for (RunningJob r : rs) {
+                Integer m = ledger.modelIndex.get(r.accelerator());
+                Ledger.Account a = m == null ? null : ledger.account(t, r.accelerator());
+                if (a == null) {
+                    out.put(r.id(), false);
+                    continue;
+                }
+                seen.add(a.resource);
+                long f = filled.getOrDefault(a.resource, 0L) + ledger.units(a, m, r.milliCards());
+                filled.put(a.resource, f);
+                out.put(r.id(), f > a.nominal);
+            }
+        }
+        return out;
+    }
+}

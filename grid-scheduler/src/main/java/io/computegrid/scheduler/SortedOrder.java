@@ -1,0 +1,90 @@
+package io.computegrid.scheduler;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Ordering plugins over one global line: "fifo" (arrival order), "sjf" (shortest true duration first,
+ * an oracle: {@link PendingJob#runtimeHintMillis()}), "las" (Tiresias 2D-LAS: queues by attained
+ * card-seconds against thresholds, arrival order inside a queue). The line is sorted only when the
+ * snapshot's order is not already right (a queue that arrives in order costs one pass).
+ */
+final class SortedOrder implements Ordering {
+    private final String name;
+    private final java.util.function.Function<SchedulerSettings, Comparator<PendingJob>> comparator;
+
+    private SortedOrder(String name, Comparator<PendingJob> comparator) {
+        this(name, s -> comparator, true);
+    }
+
+    private SortedOrder(String name, java.util.function.Function<SchedulerSettings, Comparator<PendingJob>> comparator,
+                        boolean unused) {
+        this.name = name;
+        this.comparator = comparator;
+    }
+
+    static final Comparator<PendingJob> ARRIVAL = Comparator.comparingLong(PendingJob::order)
+            .thenComparingLong(PendingJob::id);
+
+    static SortedOrder fifo() {
+        return new SortedOrder("fifo", ARRIVAL);
+    }
+
+    static SortedOrder sjf() {
+        return new SortedOrder("sjf", Comparator.comparingLong(SortedOrder::hint).thenComparing(ARRIVAL));
+    }
+
+    static long hint(PendingJob j) {
+        return j.runtimeHintMillis() > 0 ? j.runtimeHintMillis() : Long.MAX_VALUE;
+    }
+
+    /** The 2D-LAS queue of a job: the index of the first threshold above its attained card-seconds. */
+    static int lasQueue(PendingJob j, List<Long> thresholds) {
+        long cardSeconds = j.attainedServiceMillis() / 1000;
+        int q = 0;
+        while (q < thresholds.size() && cardSeconds >= thresholds.get(q)) {
+            q++;
+        }
+        return q;
+    }
+
+    /** 2D-LAS with the thresholds of each cycle's settings ({@code scheduler.las.thresholdsCardSeconds}). */
+    static SortedOrder las() {
+        return new SortedOrder("las", s -> Comparator.comparingInt((PendingJob j) -> lasQueue(j,
+                s.lasThresholdsCardSeconds())).thenComparing(ARRIVAL), true);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public JobQueue queue(Cycle cycle) {
+        List<PendingJob> list = cycle.snapshot.pending();
+        Comparator<PendingJob> cmp = comparator.apply(cycle.settings);
+        if (!sorted(list, cmp)) {
+            list = new ArrayList<>(list);
+            list.sort(cmp);
+        }
+        List<PendingJob> line = list;
+        return new JobQueue() {
+            int at;
+
+            @Override
+            public PendingJob next() {
+                return at < line.size() ? line.get(at++) : null;
+            }
+        };
+    }
+
+    static boolean sorted(List<PendingJob> list, Comparator<PendingJob> cmp) {
+        for (int i = 1; i < list.size(); i++) {
+            if (cmp.compare(list.get(i - 1), list.get(i)) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
