@@ -129,6 +129,11 @@ public final class FederationConfigParser {
                 c.number("greenShare", 0, 0, 1), c.number("pue", 1.3, 1, 5), c.string("provider", null)));
     }
 
+    /** One tenant as in the {@code tenants} section (also the body of the tenant API). */
+    public static Tenant parseTenant(JsonNode doc, AcceleratorCatalog catalog) {
+        return tenant(new Fields(doc, ""), catalog);
+    }
+
     private static Tenant tenant(Fields t, AcceleratorCatalog catalog) {
         t.rejectUnknown(Set.of("name", "weight", "region", "quota", "quotas"));
         String name = t.requiredString("name");

@@ -1,0 +1,62 @@
+package io.computegrid.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code grid} command line: the server, the client commands, the simulator and benchmarks. */
+@Command(name = "grid", mixinStandardHelpOptions = true, version = "computegrid 0.1.0",
+        description = "computegrid: one pool of AI compute over many centers.",
+        subcommands = {
+                ServerCommand.class,
+                JobCommands.Submit.class, JobCommands.Jobs.class, JobCommands.Job.class, JobCommands.Explain.class,
+                JobCommands.Logs.class, JobCommands.Cancel.class,
+                AdminCommands.Centers.class, AdminCommands.Tenants.class, AdminCommands.Tenant.class,
+                AdminCommands.Token.class,
+                SimulateCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Grid implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns the exit code; failures are one line on stderr. */
+    public static int run(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Grid());
+        for (Object extra : Extensions.commands()) {
+            cl.addSubcommand(extra);
+        }
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            String name = cmd.getCommandSpec().qualifiedName(" ");
+            if (e instanceof CliException ce) {
+                cmd.getErr().println(name + ": " + ce.getMessage());
+                return ce.exitCode();
+            }
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println(name + ": " + e.getMessage());
+                return 2;
+            }
+            cmd.getErr().println(name + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+                    : ": " + e.getMessage().lines().findFirst().orElse("")));
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            err.println(cmd.getCommandSpec().qualifiedName(" ") + ": " + ex.getMessage()
+                    + " (see --help)");
+            return 2;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,120 @@
+package io.computegrid.server.api;
+
+import io.computegrid.server.auth.Principal;
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: authentication before every API route, problem+json for every error, a body
+ * size limit, request metrics, and the route modules.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    public static final long MAX_BODY = 1 << 20;
+    private static final String STARTED = "grid.started";
+
+    private final Javalin app;
+
+    public HttpApi(ApiContext api, List<RouteModule> modules, BooleanSupplier ready) {
+        String openapi = openApi();
+        this.app = Javalin.create(cfg -> {
+            cfg.http.maxRequestSize = MAX_BODY;
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.before(ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                String path = ctx.path();
+                if (path.equals("/healthz") || path.equals("/readyz")) {
+                    return;
+                }
+                String auth = ctx.header("Authorization");
+                Optional<Principal> p = Optional.empty();
+                if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                    p = api.tokens().authenticate(auth.substring(7).trim());
+                }
+                if (p.isEmpty()) {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    throw new ApiException(401, "Unauthorized", auth == null ? "a bearer token is required"
+                            : "the token is not valid");
+                }
+                ctx.attribute(Api.PRINCIPAL, p.get());
+                if (ctx.method() == HandlerType.POST || ctx.method() == HandlerType.PUT) {
+                    String len = ctx.header("Content-Length");
+                    if (len != null && Long.parseLong(len) > MAX_BODY) {
+                        throw new ApiException(413, "Content Too Large", "the body is larger than " + MAX_BODY
+                                + " bytes");
+                    }
+                }
+            });
+            cfg.routes.after(ctx -> {
+                Long started = ctx.attribute(STARTED);
+                if (started != null && ctx.endpoint() != null) {
+                    api.metrics().request(ctx.method().name(), ctx.endpoint().path, ctx.statusCode(),
+                            System.nanoTime() - started);
+                }
+            });
+            cfg.routes.get("/healthz", ctx -> Json.ok(ctx, Json.map("status", "alive")));
+            cfg.routes.get("/readyz", ctx -> {
+                if (ready.getAsBoolean()) {
+                    Json.ok(ctx, Json.map("status", "ready"));
+                } else {
+                    Json.problem(ctx, 503, "Service Unavailable", "starting");
+                }
+            });
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(api.metrics().scrape()));
+            cfg.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+            for (RouteModule m : modules) {
+                m.register(cfg.routes, api);
+            }
+            cfg.routes.exception(ApiException.class, (e, ctx) -> Json.problem(ctx, e.status(), e.title(), e.getMessage()));
+            cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) ->
+                    Json.problem(ctx, e.getStatus(), "Error", e.getMessage()));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                Json.problem(ctx, 500, "Internal Server Error", "the server failed to handle this request; see its log");
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    Json.problem(ctx, 404, "Not Found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+                }
+            });
+            cfg.routes.error(405, ctx -> Json.problem(ctx, 405, "Method Not Allowed", ctx.method() + " is not allowed on "
+                    + ctx.path()));
+            cfg.routes.error(413, ctx -> Json.problem(ctx, 413, "Content Too Large", "the body is larger than "
+                    + MAX_BODY + " bytes"));
+        });
+    }
+
+    static String openApi() {
+        try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the server jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpApi start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

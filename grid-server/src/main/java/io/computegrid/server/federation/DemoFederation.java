@@ -1,0 +1,86 @@
+package io.computegrid.server.federation;
+
+import io.computegrid.config.FederationConfig;
+import io.computegrid.config.FederationConfigParser;
+
+/**
+ * The {@code --demo} federation: local centers running real processes, so that a newcomer can
+ * submit at once. Merged with {@code --config} when both are given (config centers win).
+ */
+public final class DemoFederation {
+    public static final String YAML = """
+            centers:
+              - name: cloud
+                region: cn-east
+                tier: cloud
+                greenShare: 0.3
+                pue: 1.25
+                pools:
+                  - name: a100
+                    accelerator: nvidia-a100
+                    nodes: 2
+                    acceleratorsPerNode: 8
+                    cpu: 64
+                    memory: 512Gi
+                    pricePerCardHour: 12.00
+              - name: hpc
+                region: cn-central
+                tier: hpc
+                greenShare: 0.6
+                pue: 1.15
+                pools:
+                  - name: ascend910b
+                    accelerator: ascend-910b
+                    nodes: 2
+                    acceleratorsPerNode: 8
+                    cpu: 192
+                    memory: 1Ti
+                    pricePerCardHour: 8.00
+              - name: edge
+                region: cn-south
+                tier: edge
+                greenShare: 0.8
+                pue: 1.4
+                pools:
+                  - name: ascend310
+                    accelerator: ascend-310
+                    nodes: 2
+                    acceleratorsPerNode: 4
+                    cpu: 16
+                    memory: 64Gi
+                    pricePerCardHour: 2.00
+            tenants:
+              - name: acme
+                region: cn-east
+                quota: {nvidia-a100: 8, ascend-910b: 8, ascend-310: 4}
+              - name: lab
+                region: cn-south
+                quota: {nvidia-a100: 8, ascend-910b: 8, ascend-310: 4}
+            """;
+
+    private DemoFederation() {
+    }
+
+    public static FederationConfig config() {
+        return FederationConfigParser.parse(YAML, "demo federation");
+    }
+
+    /** The demo's centers and tenants added to {@code cfg} where it does not declare the same names. */
+    public static FederationConfig mergeInto(FederationConfig cfg) {
+        FederationConfig demo = config();
+        var centers = new java.util.ArrayList<>(cfg.centers());
+        for (var c : demo.centers()) {
+            if (cfg.center(c.name()).isEmpty()) {
+                centers.add(c);
+            }
+        }
+        var tenants = new java.util.ArrayList<>(cfg.tenants());
+        for (var t : demo.tenants()) {
+            if (tenants.stream().noneMatch(x -> x.name().equals(t.name()))) {
+                tenants.add(t);
+            }
+        }
+        return new FederationConfig(cfg.catalog(), centers, tenants, cfg.priorityClasses(), cfg.currency(),
+                cfg.sections());
+    }
+}

@@ -1,0 +1,458 @@
+package io.computegrid.server.runtime;
+
+import io.computegrid.backend.ActiveJob;
+import io.computegrid.backend.Backend;
+import io.computegrid.backend.BackendException;
+import io.computegrid.backend.BackendListener;
+import io.computegrid.backend.LaunchRequest;
+import io.computegrid.backend.TaskLaunch;
+import io.computegrid.model.Accelerator;
+import io.computegrid.model.Clock;
+import io.computegrid.model.JobSpec;
+import io.computegrid.model.JobState;
+import io.computegrid.server.events.EventBus;
+import io.computegrid.server.federation.Federation;
+import io.computegrid.server.jobs.JobPaths;
+import io.computegrid.server.jobs.JobStore;
+import io.computegrid.server.jobs.JobStore.JobRow;
+import io.computegrid.server.jobs.JobStore.TaskRow;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out committed decisions on the backends and makes what they report durable: launches
+ * admitted jobs, stops cancelled or preempted ones, and turns task exits into job outcomes, each
+ * state change in one transaction with its events and usage.
+ */
+public final class JobRuntime implements BackendListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobRuntime.class);
+
+    private final Jdbi jdbi;
+    private final JobStore jobs;
+    private final EventBus bus;
+    private final JobPaths paths;
+    private final Federation federation;
+    private final BackendRegistry backends;
+    private final Clock clock;
+    private final Runnable wake;
+    private volatile UsageRecorder usage = UsageRecorder.NONE;
+    private final ExecutorService launcher = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "grid-launch");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<Long, Object> locks = new ConcurrentHashMap<>();
+    /** Set at shutdown: tasks killed because the server stops are requeued at the next start, not failed now. */
+    private volatile boolean shuttingDown;
+
+    public JobRuntime(Jdbi jdbi, JobStore jobs, EventBus bus, JobPaths paths, Federation federation,
+                      BackendRegistry backends, Clock clock, Runnable wake) {
+        this.jdbi = jdbi;
+        this.jobs = jobs;
+        this.bus = bus;
+        this.paths = paths;
+        this.federation = federation;
+        this.backends = backends;
+        this.clock = clock;
+        this.wake = wake;
+    }
+
+    public void shuttingDown() {
+        shuttingDown = true;
+        launcher.shutdownNow();
+    }
+
+    public void usageRecorder(UsageRecorder r) {
+        this.usage = r;
+    }
+
+    private Object lock(long jobId) {
+        return locks.computeIfAbsent(jobId, k -> new Object());
+    }
+
+    private Timestamp now() {
+        return new Timestamp(clock.nowMillis());
+    }
+
+    /** Launches an admitted job on its center's backend (asynchronously). */
+    public void launch(long jobId) {
+        launcher.execute(() -> {
+            try {
+                doLaunch(jobId);
+            } catch (RuntimeException e) {
+                log.error("launch of job {} failed unexpectedly", jobId, e);
+                requeueOrFail(jobId, -1, "launch failed: " + e.getMessage(), false);
+            }
+        });
+    }
+
+    private void doLaunch(long jobId) {
+        LaunchRequest req;
+        Backend backend;
+        synchronized (lock(jobId)) {
+            Optional<JobRow> row = jobs.find(jobId);
+            if (row.isEmpty() || row.get().state() != JobState.ADMITTED || row.get().stopRequest() != null) {
+                return;
+            }
+            JobRow j = row.get();
+            List<TaskRow> tasks = jdbi.withHandle(h -> jobs.tasks(h, jobId, j.attempt()));
+            JobSpec spec = jobs.spec(j.specJson());
+            Optional<Backend> b = backends.get(j.center());
+            if (b.isEmpty()) {
+                requeueOrFail(jobId, j.attempt(), "center " + j.center() + " has no backend", true);
+                return;
+            }
+            backend = b.get();
+            Accelerator acc = j.accelerator() == null ? null : federation.base().catalog().find(j.accelerator()).orElse(null);
+            List<TaskLaunch> launches = new ArrayList<>();
+            for (TaskRow t : tasks) {
+                launches.add(new TaskLaunch(t.index(), t.node(), t.cards(), t.milliPerCard()));
+            }
+            req = new LaunchRequest(jobId, j.attempt(), j.name(), j.tenant(), j.center(), j.pool(), j.accelerator(),
+                    acc == null ? null : acc.visibleDevicesEnv(), launches, spec.command(), spec.env(),
+                    spec.maxRuntime(), spec.resources().cpuMilli(), spec.resources().memoryMiB(),
+                    paths.logDir(jobId), paths.checkpointDir(jobId), j.attempt() > 1);
+        }
+        try {
+            String handle = backend.launch(req);
+            jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET handle = :h WHERE id = :id AND attempt = :a")
+                    .bind("h", handle).bind("id", jobId).bind("a", req.attempt()).execute());
+        } catch (BackendException e) {
+            log.warn("job {}: backend refused launch: {}", jobId, e.getMessage());
+            requeueOrFail(jobId, req.attempt(), "launch on " + req.center() + " failed: " + e.getMessage(), e.retryable());
+        }
+    }
+
+    /** A launch that failed: back to the queue when it may work later, otherwise FAILED. */
+    private void requeueOrFail(long jobId, int attempt, String reason, boolean retry) {
+        EventBus.Batch ev = bus.batch();
+        boolean changed = jdbi.inTransaction(h -> {
+            Optional<JobRow> row = jobs.find(h, jobId, true);
+            if (row.isEmpty() || row.get().state().isTerminal() || row.get().state() == JobState.PENDING
+                    || (attempt >= 0 && row.get().attempt() != attempt)) {
+                return false;
+            }
+            JobRow j = row.get();
+            closeOpenTasks(h, j, "launch failed");
+            release(h, jobId);
+            if (retry) {
+                h.createUpdate("UPDATE jobs SET state = 'PENDING', stop_request = NULL, reason = :r, updated_at = now() "
+                        + "WHERE id = :id").bind("r", reason).bind("id", jobId).execute();
+                ev.add(h, jobId, j.tenant(), "REQUEUED", "PENDING", reason);
+            } else {
+                h.createUpdate("UPDATE jobs SET state = 'FAILED', finished_at = :now, reason = :r, updated_at = now() "
+                        + "WHERE id = :id").bind("now", now()).bind("r", reason).bind("id", jobId).execute();
+                ev.add(h, jobId, j.tenant(), "FAILED", "FAILED", reason);
+            }
+            return true;
+        });
+        if (changed) {
+            ev.publish();
+            wake.run();
+        }
+    }
+
+    /**
+     * Asks the backend to stop a job that holds cards; {@code request} is CANCEL, PREEMPT or LOST
+     * and decides what the job becomes once every task has exited.
+     */
+    public void stop(long jobId, String request, String reason) {
+        JobRow j;
+        synchronized (lock(jobId)) {
+            EventBus.Batch ev = bus.batch();
+            j = jdbi.inTransaction(h -> {
+                Optional<JobRow> row = jobs.find(h, jobId, true);
+                if (row.isEmpty() || !row.get().state().isActive()) {
+                    return null;
+                }
+                JobRow r = row.get();
+                if (r.stopRequest() != null && !"PREEMPT".equals(r.stopRequest())) {
+                    return r; // already stopping for a stronger reason; cancel again below is harmless
+                }
+                h.createUpdate("UPDATE jobs SET stop_request = :s, updated_at = now() WHERE id = :id")
+                        .bind("s", request).bind("id", jobId).execute();
+                ev.add(h, jobId, r.tenant(), "STOPPING", r.state().name(), reason);
+                return r;
+            });
+            ev.publish();
+        }
+        if (j == null) {
+            return;
+        }
+        Optional<Backend> b = backends.get(j.center());
+        if (b.isEmpty()) {
+            return;
+        }
+        launcher.execute(() -> {
+            try {
+                b.get().cancel(jobId, j.attempt(), j.handle(), reason);
+                // a job whose tasks never started has nobody to report exits: settle it here
+                settleIfNothingRuns(jobId, j.attempt());
+            } catch (BackendException e) {
+                log.warn("job {}: cancel on {} failed: {}", jobId, j.center(), e.getMessage());
+            }
+        });
+    }
+
+    private void settleIfNothingRuns(long jobId, int attempt) {
+        boolean none = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT count(*) FROM tasks WHERE job_id = :j AND attempt = :a AND state = 'RUNNING'")
+                .bind("j", jobId).bind("a", attempt).mapTo(Long.class).one()) == 0;
+        if (none) {
+            for (TaskRow t : jdbi.withHandle(h -> jobs.tasks(h, jobId, attempt))) {
+                if (!"EXITED".equals(t.state())) {
+                    taskExited(jobId, attempt, t.index(), 143, "stopped before it started");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void taskStarted(long jobId, int attempt, int taskIndex, String handle) {
+        if (shuttingDown) {
+            return;
+        }
+        EventBus.Batch ev = bus.batch();
+        jdbi.useTransaction(h -> {
+            Optional<JobRow> row = jobs.find(h, jobId, true);
+            if (row.isEmpty() || row.get().attempt() != attempt || !row.get().state().isActive()) {
+                return;
+            }
+            Timestamp now = now();
+            h.createUpdate("""
+                    UPDATE tasks SET state = 'RUNNING', handle = :h, started_at = :now, metered_until = :now
+                    WHERE job_id = :j AND attempt = :a AND idx = :i AND state = 'STARTING'""")
+                    .bind("h", handle).bind("now", now).bind("j", jobId).bind("a", attempt).bind("i", taskIndex)
+                    .execute();
+            if (row.get().state() == JobState.ADMITTED) {
+                h.createUpdate("UPDATE jobs SET state = 'RUNNING', started_at = COALESCE(started_at, :now), "
+                        + "updated_at = now() WHERE id = :id").bind("now", now).bind("id", jobId).execute();
+                ev.add(h, jobId, row.get().tenant(), "RUNNING", "RUNNING", "started on " + row.get().center()
+                        + " (attempt " + attempt + ")");
+            }
+        });
+        ev.publish();
+    }
+
+    @Override
+    public void taskExited(long jobId, int attempt, int taskIndex, int exitCode, String reason) {
+        if (shuttingDown) {
+            return;
+        }
+        EventBus.Batch ev = bus.batch();
+        boolean finished;
+        synchronized (lock(jobId)) {
+            finished = jdbi.inTransaction(h -> {
+                Optional<JobRow> row = jobs.find(h, jobId, true);
+                if (row.isEmpty() || row.get().attempt() != attempt || !row.get().state().isActive()) {
+                    return false;
+                }
+                JobRow j = row.get();
+                Timestamp now = now();
+                Optional<TaskRow> task = jobs.tasks(h, jobId, attempt).stream()
+                        .filter(t -> t.index() == taskIndex).findFirst();
+                if (task.isEmpty() || "EXITED".equals(task.get().state())) {
+                    return false;
+                }
+                meter(h, j, task.get(), now);
+                h.createUpdate("""
+                        UPDATE tasks SET state = 'EXITED', exit_code = :c, reason = :r, finished_at = :now,
+                            started_at = COALESCE(started_at, :now)
+                        WHERE job_id = :j AND attempt = :a AND idx = :i""")
+                        .bind("c", exitCode).bind("r", reason).bind("now", now).bind("j", jobId).bind("a", attempt)
+                        .bind("i", taskIndex).execute();
+                if (exitCode != 0 && j.stopRequest() == null && (reason == null || !reason.startsWith("stopped:"))) {
+                    ev.add(h, jobId, j.tenant(), "TASK_FAILED", j.state().name(), "task " + taskIndex
+                            + " exited with code " + exitCode + ": " + reason);
+                }
+                List<TaskRow> tasks = jobs.tasks(h, jobId, attempt);
+                if (tasks.stream().anyMatch(t -> !"EXITED".equals(t.state()))) {
+                    return false;
+                }
+                settle(h, j, tasks, now, ev);
+                return true;
+            });
+        }
+        ev.publish();
+        if (finished) {
+            locks.remove(jobId);
+            wake.run();
+        }
+    }
+
+    /** Every task of the attempt has exited: decide what the job becomes. */
+    private void settle(Handle h, JobRow j, List<TaskRow> tasks, Timestamp now, EventBus.Batch ev) {
+        release(h, j.id());
+        long heldMs = 0;
+        for (TaskRow t : tasks) {
+            if (t.startedAt() != null && t.finishedAt() != null) {
+                heldMs += (t.finishedAt().getTime() - t.startedAt().getTime()) * Math.max(1, t.cards().length);
+            }
+        }
+        String stop = j.stopRequest();
+        if ("PREEMPT".equals(stop) || "LOST".equals(stop)) {
+            String what = "PREEMPT".equals(stop) ? "PREEMPTED" : "LOST";
+            h.createUpdate("UPDATE jobs SET state = 'PENDING', stop_request = NULL, attained_ms = attained_ms + :ms, "
+                            + "reason = :r, updated_at = now() WHERE id = :id")
+                    .bind("ms", heldMs).bind("r", what.toLowerCase() + "; requeued").bind("id", j.id()).execute();
+            ev.add(h, j.id(), j.tenant(), what, "PENDING", "attempt " + j.attempt() + " stopped ("
+                    + what.toLowerCase() + "); back to PENDING, will resume from its checkpoint directory");
+            return;
+        }
+        JobState state;
+        String reason;
+        Integer exit = 0;
+        if ("CANCEL".equals(stop)) {
+            state = JobState.CANCELLED;
+            reason = "cancelled";
+            exit = null;
+        } else {
+            TaskRow failed = tasks.stream().filter(t -> t.exitCode() != null && t.exitCode() != 0
+                            && (t.reason() == null || !t.reason().startsWith("stopped:")))
+                    .findFirst().orElse(tasks.stream().filter(t -> t.exitCode() == null || t.exitCode() != 0)
+                            .findFirst().orElse(null));
+            if (failed == null) {
+                state = JobState.SUCCEEDED;
+                reason = "all " + tasks.size() + " task(s) exited with code 0";
+            } else {
+                state = JobState.FAILED;
+                exit = failed.exitCode();
+                reason = "task " + failed.index() + ": " + (failed.reason() == null ? "failed with exit code "
+                        + failed.exitCode() : failed.reason());
+            }
+        }
+        h.createUpdate("UPDATE jobs SET state = :s, finished_at = :now, exit_code = :e, reason = :r, "
+                        + "stop_request = NULL, attained_ms = attained_ms + :ms, updated_at = now() WHERE id = :id")
+                .bind("s", state.name()).bind("now", now).bind("e", exit).bind("r", reason).bind("ms", heldMs)
+                .bind("id", j.id()).execute();
+        ev.add(h, j.id(), j.tenant(), state.name(), state.name(), reason);
+    }
+
+    private void release(Handle h, long jobId) {
+        h.createUpdate("DELETE FROM card_allocations WHERE job_id = :j").bind("j", jobId).execute();
+    }
+
+    /** Tasks that never reported an exit (lost, never started) are closed at {@code now}. */
+    private void closeOpenTasks(Handle h, JobRow j, String reason) {
+        Timestamp now = now();
+        for (TaskRow t : jobs.tasks(h, j.id(), j.attempt())) {
+            if (!"EXITED".equals(t.state())) {
+                meter(h, j, t, now);
+                h.createUpdate("UPDATE tasks SET state = 'EXITED', reason = :r, finished_at = :now "
+                                + "WHERE job_id = :j AND attempt = :a AND idx = :i")
+                        .bind("r", reason).bind("now", now).bind("j", j.id()).bind("a", j.attempt())
+                        .bind("i", t.index()).execute();
+            }
+        }
+    }
+
+    /** Records the usage of one task from where metering left off up to {@code until}. */
+    private void meter(Handle h, JobRow j, TaskRow t, Timestamp until) {
+        Timestamp from = t.meteredUntil() != null ? t.meteredUntil() : t.startedAt();
+        if (from == null || !until.after(from)) {
+            return;
+        }
+        boolean preemptible = federation.base().priority(j.priorityClass()).map(p -> p.preemptible()).orElse(false);
+        usage.record(h, new UsageRecorder.Interval(j.id() + "/" + j.attempt() + "/" + t.index() + "/" + from.getTime(),
+                j.id(), j.attempt(), t.index(), j.tenant(), j.center(), j.pool(), j.accelerator(),
+                t.cards().length * t.milliPerCard(), t.cpuMilli(), t.memoryMiB(), from.toInstant(), until.toInstant(),
+                preemptible));
+        h.createUpdate("UPDATE tasks SET metered_until = :u WHERE job_id = :j AND attempt = :a AND idx = :i")
+                .bind("u", until).bind("j", j.id()).bind("a", j.attempt()).bind("i", t.index()).execute();
+    }
+
+    /** Meters every running task up to now (periodic slices keep bills current). */
+    public void meterRunning() {
+        Timestamp now = now();
+        jdbi.useTransaction(h -> {
+            List<JobRow> running = h.createQuery("SELECT * FROM jobs WHERE state = 'RUNNING' FOR UPDATE")
+                    .map((rs, ctx) -> JobRow.of(rs)).list();
+            for (JobRow j : running) {
+                for (TaskRow t : jobs.tasks(h, j.id(), j.attempt())) {
+                    if ("RUNNING".equals(t.state())) {
+                        meter(h, j, t, now);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void checkpoint(long jobId, int attempt, long atMillis) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET last_checkpoint_at = :t WHERE id = :id")
+                .bind("t", new Timestamp(atMillis)).bind("id", jobId).execute());
+    }
+
+    /**
+     * After a restart: jobs that held cards are asked of their backend; what the backend no longer
+     * runs (always the case for local processes, see docs/decisions/local-restart-requeue.md) is
+     * closed as lost and goes back to PENDING, to resume from its checkpoint directory.
+     */
+    public void recover(Instant lastAlive) {
+        List<JobRow> active = jdbi.withHandle(h -> h.createQuery(
+                "SELECT * FROM jobs WHERE state IN ('ADMITTED', 'RUNNING') ORDER BY id").map((rs, c) -> JobRow.of(rs)).list());
+        Map<String, List<JobRow>> byCenter = new java.util.HashMap<>();
+        active.forEach(j -> byCenter.computeIfAbsent(j.center(), k -> new ArrayList<>()).add(j));
+        for (Map.Entry<String, List<JobRow>> e : byCenter.entrySet()) {
+            Map<Long, Backend.JobStatus> known = Map.of();
+            Optional<Backend> b = backends.get(e.getKey());
+            if (b.isPresent()) {
+                try {
+                    known = b.get().reconcile(e.getValue().stream()
+                            .map(j -> new ActiveJob(j.id(), j.attempt(), j.handle())).toList());
+                } catch (BackendException ex) {
+                    log.warn("reconcile with center {} failed: {}", e.getKey(), ex.getMessage());
+                }
+            }
+            for (JobRow j : e.getValue()) {
+                Backend.JobStatus s = known.getOrDefault(j.id(), Backend.JobStatus.UNKNOWN);
+                if (s == Backend.JobStatus.RUNNING || s == Backend.JobStatus.PENDING) {
+                    continue; // the backend still runs it and will report its exit
+                }
+                markLost(j, lastAlive, "lost: the control plane restarted and center " + j.center()
+                        + " no longer runs it");
+            }
+        }
+    }
+
+    private void markLost(JobRow j, Instant lastAlive, String reason) {
+        EventBus.Batch ev = bus.batch();
+        jdbi.useTransaction(h -> {
+            Timestamp until = new Timestamp(Math.min(clock.nowMillis(), lastAlive.toEpochMilli()));
+            for (TaskRow t : jobs.tasks(h, j.id(), j.attempt())) {
+                if (!"EXITED".equals(t.state())) {
+                    meter(h, j, t, until);
+                    h.createUpdate("UPDATE tasks SET state = 'EXITED', reason = :r, finished_at = :u "
+                                    + "WHERE job_id = :j AND attempt = :a AND idx = :i")
+                            .bind("r", reason).bind("u", until).bind("j", j.id()).bind("a", j.attempt())
+                            .bind("i", t.index()).execute();
+                }
+            }
+            release(h, j.id());
+            boolean cancel = "CANCEL".equals(j.stopRequest());
+            h.createUpdate("UPDATE jobs SET state = :s, stop_request = NULL, reason = :r, finished_at = :f, "
+                            + "updated_at = now() WHERE id = :id")
+                    .bind("s", cancel ? "CANCELLED" : "PENDING").bind("r", cancel ? "cancelled" : reason)
+                    .bind("f", cancel ? new Timestamp(clock.nowMillis()) : null).bind("id", j.id()).execute();
+            ev.add(h, j.id(), j.tenant(), cancel ? "CANCELLED" : "LOST", cancel ? "CANCELLED" : "PENDING",
+                    cancel ? "cancelled while the control plane was down" : reason + "; requeued");
+        });
+        ev.publish();
+    }
+
+    @Override
+    public void close() {
+        launcher.shutdownNow();
+    }
+}

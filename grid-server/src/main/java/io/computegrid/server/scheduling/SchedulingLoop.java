@@ -1,0 +1,278 @@
+package io.computegrid.server.scheduling;
+
+import io.computegrid.model.Clock;
+import io.computegrid.scheduler.Placement;
+import io.computegrid.scheduler.Plan;
+import io.computegrid.scheduler.Preemption;
+import io.computegrid.scheduler.Reason;
+import io.computegrid.scheduler.Scheduler;
+import io.computegrid.scheduler.Snapshot;
+import io.computegrid.scheduler.TaskAllocation;
+import io.computegrid.server.api.Json;
+import io.computegrid.server.events.EventBus;
+import io.computegrid.server.federation.Federation;
+import io.computegrid.server.jobs.JobStore;
+import io.computegrid.server.metrics.GridMetrics;
+import io.computegrid.server.runtime.JobRuntime;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the scheduler on events (submit, exit, cancel, config change), never in a busy loop: a
+ * wake-up sets a flag, one thread takes a snapshot, asks the scheduler for a plan and commits the
+ * plan in one transaction. A plan the store rejects (a job no longer pending, a card already
+ * taken) is dropped whole and the next cycle starts from a fresh snapshot.
+ */
+public final class SchedulingLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SchedulingLoop.class);
+    /** Also run now and then without a wake-up, for time-based decisions (reservations, reclaim grace). */
+    private static final long IDLE_CYCLE_MILLIS = 5_000;
+
+    private final Jdbi jdbi;
+    private final SnapshotLoader loader;
+    private final Federation federation;
+    private final JobRuntime runtime;
+    private final EventBus bus;
+    private final GridMetrics metrics;
+    private final Clock clock;
+    private volatile Scheduler scheduler;
+    private final Object signal = new Object();
+    private final AtomicBoolean wanted = new AtomicBoolean(true);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Plan lastPlan = Plan.empty();
+    /** What was last written as each pending job's wait reason, to write only changes. */
+    private final Map<Long, String> writtenReasons = new HashMap<>();
+
+    public SchedulingLoop(Jdbi jdbi, JobStore jobs, Federation federation, JobRuntime runtime, EventBus bus,
+                          GridMetrics metrics, Scheduler scheduler, Clock clock) {
+        this.jdbi = jdbi;
+        this.loader = new SnapshotLoader(jdbi, jobs, federation, 20_000);
+        this.federation = federation;
+        this.runtime = runtime;
+        this.bus = bus;
+        this.metrics = metrics;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "grid-scheduler");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Asks for a cycle soon; many wake-ups coalesce into one cycle. */
+    public void wake() {
+        wanted.set(true);
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    public void scheduler(Scheduler s) {
+        this.scheduler = s;
+        wake();
+    }
+
+    public Plan lastPlan() {
+        return lastPlan;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                synchronized (signal) {
+                    if (!wanted.get()) {
+                        signal.wait(IDLE_CYCLE_MILLIS);
+                    }
+                }
+                if (!running) {
+                    return;
+                }
+                wanted.set(false);
+                cycle();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("scheduling cycle failed; retrying on the next wake-up", e);
+                sleepQuietly(500);
+                wanted.set(true);
+            }
+        }
+    }
+
+    /** One cycle: snapshot, plan, commit, then act on the backends. Visible for tests. */
+    public void cycle() {
+        long t0 = System.nanoTime();
+        Snapshot snap = loader.load();
+        long t1 = System.nanoTime();
+        Plan plan = scheduler.schedule(snap, clock);
+        long t2 = System.nanoTime();
+        boolean committed = commit(plan);
+        long t3 = System.nanoTime();
+        metrics.cycle(t1 - t0, t2 - t1, t3 - t2, snap.pending().size());
+        if (!committed) {
+            wanted.set(true); // the world moved: try again with a fresh snapshot
+            return;
+        }
+        lastPlan = plan;
+        for (Placement p : plan.starts()) {
+            runtime.launch(p.jobId());
+        }
+        for (Preemption p : plan.preemptions()) {
+            runtime.stop(p.victimJobId(), "PREEMPT", "preempted for job " + p.forJobId() + ": "
+                    + p.reason().message());
+        }
+        Set<Long> active = new HashSet<>();
+        snap.pending().forEach(j -> active.add(j.id()));
+        snap.running().forEach(j -> active.add(j.id()));
+        plan.starts().forEach(p -> active.add(p.jobId()));
+        loader.retainOnly(active);
+        writtenReasons.keySet().retainAll(active);
+    }
+
+    private boolean commit(Plan plan) {
+        if (plan.starts().isEmpty() && plan.preemptions().isEmpty() && !reasonsChanged(plan)) {
+            return true;
+        }
+        EventBus.Batch ev = bus.batch();
+        try {
+            jdbi.useTransaction(h -> {
+                for (Placement p : plan.starts()) {
+                    admit(h, p, ev);
+                }
+                writeReasons(h, plan);
+            });
+        } catch (PlanRejected e) {
+            log.info("plan rejected, will reschedule: {}", e.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            if (isConstraintViolation(e)) {
+                log.info("plan rejected by the store (a card is already taken), will reschedule");
+                return false;
+            }
+            throw e;
+        }
+        for (Map.Entry<Long, Reason> e : plan.waiting().entrySet()) {
+            writtenReasons.put(e.getKey(), key(e.getValue()));
+        }
+        plan.starts().forEach(p -> writtenReasons.remove(p.jobId()));
+        ev.publish();
+        return true;
+    }
+
+    private void admit(Handle h, Placement p, EventBus.Batch ev) {
+        JobStore.JobRow j = h.createQuery("SELECT * FROM jobs WHERE id = :id FOR UPDATE").bind("id", p.jobId())
+                .map((rs, c) -> JobStore.JobRow.of(rs)).findOne()
+                .orElseThrow(() -> new PlanRejected("job " + p.jobId() + " is gone"));
+        if (j.state() != io.computegrid.model.JobState.PENDING) {
+            throw new PlanRejected("job " + p.jobId() + " is " + j.state());
+        }
+        int attempt = j.attempt() + 1;
+        h.createUpdate("""
+                UPDATE jobs SET state = 'ADMITTED', center = :c, pool = :p, accelerator = :a, attempt = :at,
+                    handle = NULL, exit_code = NULL, reason = :r, wait_plugin = NULL, wait_code = NULL,
+                    wait_message = NULL, placement = CAST(:pl AS jsonb), updated_at = now() WHERE id = :id""")
+                .bind("c", p.center()).bind("p", p.pool()).bind("a", p.accelerator()).bind("at", attempt)
+                .bind("r", p.reason() == null ? null : p.reason().message())
+                .bind("pl", Json.MAPPER.writeValueAsString(p)).bind("id", p.jobId()).execute();
+        for (TaskAllocation t : p.tasks()) {
+            h.createUpdate("""
+                    INSERT INTO tasks(job_id, attempt, idx, node, cards, milli_per_card, cpu_milli, memory_mib, state)
+                    VALUES (:j, :a, :i, :n, :cards, :m, :cpu, :mem, 'STARTING')""")
+                    .bind("j", p.jobId()).bind("a", attempt).bind("i", t.taskIndex()).bind("n", t.node())
+                    .bind("cards", JobStore.cardsText(t.cards())).bind("m", t.milliPerCard())
+                    .bind("cpu", t.cpuMilli()).bind("mem", t.memoryMiB()).execute();
+            for (int card : t.cards()) {
+                h.createUpdate("INSERT INTO card_allocations(node, card, job_id, milli) VALUES (:n, :c, :j, :m)")
+                        .bind("n", t.node()).bind("c", card).bind("j", p.jobId()).bind("m", t.milliPerCard()).execute();
+            }
+        }
+        // the primary key stops a whole card from being taken twice; fractions must not add up past one card
+        Integer over = h.createQuery("""
+                SELECT count(*) FROM (SELECT node, card FROM card_allocations
+                    WHERE (node, card) IN (SELECT node, card FROM card_allocations WHERE job_id = :j)
+                    GROUP BY node, card HAVING sum(milli) > 1000) x""").bind("j", p.jobId())
+                .mapTo(Integer.class).one();
+        if (over > 0) {
+            throw new PlanRejected("a card of job " + p.jobId() + " would be over-allocated");
+        }
+        ev.add(h, p.jobId(), j.tenant(), "ADMITTED", "ADMITTED", "placed on " + p.center() + "/" + p.pool() + " ("
+                + p.accelerator() + "), attempt " + attempt + (p.reason() == null ? "" : ": " + p.reason().message()));
+    }
+
+    private boolean reasonsChanged(Plan plan) {
+        for (Map.Entry<Long, Reason> e : plan.waiting().entrySet()) {
+            if (!key(e.getValue()).equals(writtenReasons.get(e.getKey()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void writeReasons(Handle h, Plan plan) {
+        var batch = h.prepareBatch("UPDATE jobs SET wait_plugin = :p, wait_code = :c, wait_message = :m "
+                + "WHERE id = :id AND state = 'PENDING'");
+        int n = 0;
+        for (Map.Entry<Long, Reason> e : plan.waiting().entrySet()) {
+            Reason r = e.getValue();
+            if (key(r).equals(writtenReasons.get(e.getKey()))) {
+                continue;
+            }
+            batch.bind("p", r.plugin()).bind("c", r.code()).bind("m", r.message()).bind("id", e.getKey()).add();
+            n++;
+        }
+        if (n > 0) {
+            batch.execute();
+        }
+    }
+
+    private static String key(Reason r) {
+        return r.plugin() + "|" + r.code() + "|" + r.message();
+    }
+
+    private static boolean isConstraintViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The store no longer matches the snapshot the plan was made from. */
+    static final class PlanRejected extends RuntimeException {
+        PlanRejected(String m) {
+            super(m);
+        }
+    }
+
+}

@@ -1,0 +1,138 @@
+package io.computegrid.server.scheduling;
+
+import io.computegrid.config.FederationConfig;
+import io.computegrid.config.PriorityClass;
+import io.computegrid.model.JobSpec;
+import io.computegrid.scheduler.NodeInfo;
+import io.computegrid.scheduler.PendingJob;
+import io.computegrid.scheduler.RunningJob;
+import io.computegrid.scheduler.Snapshot;
+import io.computegrid.scheduler.TaskAllocation;
+import io.computegrid.server.federation.Federation;
+import io.computegrid.server.jobs.JobStore;
+import io.computegrid.server.jobs.JobStore.TaskRow;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Reads what one scheduling cycle needs from the store into an immutable {@link Snapshot}. Parsed
+ * job specs are cached by job id (a spec never changes after submission).
+ */
+final class SnapshotLoader {
+    private final Jdbi jdbi;
+    private final JobStore jobs;
+    private final Federation federation;
+    private final int maxPending;
+    private final Map<Long, JobSpec> specs = new ConcurrentHashMap<>();
+
+    SnapshotLoader(Jdbi jdbi, JobStore jobs, Federation federation, int maxPending) {
+        this.jdbi = jdbi;
+        this.jobs = jobs;
+        this.federation = federation;
+        this.maxPending = maxPending;
+    }
+
+    JobSpec spec(long id) {
+        return specs.get(id);
+    }
+
+    Snapshot load() {
+        FederationConfig fed = federation.current();
+        return jdbi.inTransaction(h -> {
+            h.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            List<NodeInfo> nodes = h.createQuery("""
+                    SELECT n.*, c.status FROM nodes n JOIN centers c ON c.name = n.center ORDER BY n.center, n.pool, n.name""")
+                    .map((rs, ctx) -> new NodeInfo(rs.getString("name"), rs.getString("center"), rs.getString("pool"),
+                            rs.getString("accelerator"), Math.max(0, rs.getInt("cards") - rs.getInt("foreign_busy_cards")),
+                            rs.getInt("cpu_milli"), rs.getLong("memory_mib"),
+                            rs.getBoolean("schedulable") && !"DOWN".equals(rs.getString("status"))))
+                    .list();
+            Map<Long, List<TaskAllocation>> allocations = new HashMap<>();
+            h.createQuery("""
+                    SELECT t.* FROM tasks t JOIN jobs j ON j.id = t.job_id AND j.attempt = t.attempt
+                    WHERE j.state IN ('ADMITTED', 'RUNNING') ORDER BY t.job_id, t.idx""")
+                    .map((rs, ctx) -> TaskRow.of(rs)).forEach(t -> allocations
+                            .computeIfAbsent(t.jobId(), k -> new ArrayList<>())
+                            .add(new TaskAllocation(t.index(), t.node(), t.cards(), t.milliPerCard(), t.cpuMilli(),
+                                    t.memoryMiB())));
+            List<RunningJob> running = new ArrayList<>();
+            h.createQuery("SELECT * FROM jobs WHERE state IN ('ADMITTED', 'RUNNING') ORDER BY id")
+                    .map((rs, ctx) -> JobStore.JobRow.of(rs)).forEach(j -> {
+                        JobSpec spec = specFor(j.id(), j.specJson());
+                        long started = j.startedAt() != null ? j.startedAt().getTime() : j.submittedAt().getTime();
+                        running.add(new RunningJob(j.id(), j.tenant(), j.priority(), j.center(), j.pool(),
+                                j.accelerator(), allocations.getOrDefault(j.id(), List.of()), started,
+                                millis(spec.maxRuntime()), millis(spec.minRuntime()),
+                                j.lastCheckpointAt() == null ? 0 : j.lastCheckpointAt().getTime(),
+                                spec.preemptible() || preemptible(fed, j.priorityClass())));
+                    });
+            List<PendingJob> pending = new ArrayList<>();
+            h.createQuery("SELECT * FROM jobs WHERE state = 'PENDING' ORDER BY id LIMIT :l").bind("l", maxPending)
+                    .map((rs, ctx) -> JobStore.JobRow.of(rs)).forEach(j -> {
+                        JobSpec spec = specFor(j.id(), j.specJson());
+                        pending.add(new PendingJob(j.id(), j.tenant(), j.priority(), j.id(), j.submittedAt().getTime(),
+                                spec.tasks(), spec.resources(), millis(spec.maxRuntime()), millis(spec.minRuntime()),
+                                spec.preemptible() || preemptible(fed, j.priorityClass()), spec.objective(),
+                                spec.datasets(), spec.centers(), j.attainedMs()));
+                    });
+            Map<String, Double> usage = decayedUsage(h);
+            return new Snapshot(fed, nodes, running, pending, usage);
+        });
+    }
+
+    /**
+     * Each tenant's card-seconds of the last week, halved every {@link #HALF_LIFE_SECONDS}; for fair
+     * share. Recomputed at most every 30 s: it moves slowly and the query reads task history.
+     */
+    private Map<String, Double> decayedUsage(org.jdbi.v3.core.Handle h) {
+        long now = System.nanoTime();
+        if (cachedUsage != null && now - usageAt < 30_000_000_000L) {
+            return cachedUsage;
+        }
+        Map<String, Double> usage = new HashMap<>();
+        h.createQuery("""
+                SELECT j.tenant, t.cards, t.milli_per_card,
+                       extract(epoch FROM (COALESCE(t.finished_at, now()) - t.started_at)) AS held,
+                       extract(epoch FROM (now() - COALESCE(t.finished_at, now()))) AS age
+                FROM tasks t JOIN jobs j ON j.id = t.job_id
+                WHERE t.started_at IS NOT NULL AND t.cards <> ''
+                  AND COALESCE(t.finished_at, now()) > now() - interval '7 days'""")
+                .map((rs, ctx) -> {
+                    double cards = TaskRow.parseCardsCount(rs.getString("cards")) * rs.getInt("milli_per_card") / 1000.0;
+                    double u = cards * rs.getDouble("held") * Math.pow(0.5, rs.getDouble("age") / HALF_LIFE_SECONDS);
+                    usage.merge(rs.getString("tenant"), u, Double::sum);
+                    return 0;
+                }).list();
+        cachedUsage = Map.copyOf(usage);
+        usageAt = now;
+        return cachedUsage;
+    }
+
+    private static final double HALF_LIFE_SECONDS = 86_400;
+    private volatile Map<String, Double> cachedUsage;
+    private volatile long usageAt;
+
+    private JobSpec specFor(long id, String json) {
+        return specs.computeIfAbsent(id, k -> jobs.spec(json));
+    }
+
+    void forget(long id) {
+        specs.remove(id);
+    }
+
+    void retainOnly(java.util.Set<Long> active) {
+        specs.keySet().retainAll(active);
+    }
+
+    private static boolean preemptible(FederationConfig fed, String pc) {
+        return fed.priority(pc).map(PriorityClass::preemptible).orElse(false);
+    }
+
+    private static long millis(java.time.Duration d) {
+        return d == null ? 0 : d.toMillis();
+    }
+}
