@@ -1,0 +1,61 @@
+package io.computegrid.sim;
+
+import io.computegrid.model.TaskResources;
+import io.computegrid.scheduler.Placement;
+import java.util.List;
+
+/** A job's state in the replay (mutable, owned by the engine). Times in ms of simulated time. */
+final class SimJob {
+    enum Status { PENDING, RUNNING, COMPLETED, KILLED, REJECTED, UNSCHEDULED }
+
+    final long id;
+    final String jobId;
+    final String tenant;
+    final long submit;
+    /** Run time at speed 1 (the trace's duration). */
+    final long duration;
+    final int tasks;
+    final TaskResources perTask;
+    final long maxRuntime;
+    final List<String> centers;
+    final int partition;
+
+    Status status = Status.PENDING;
+    /** Work still to do, in ms at speed 1. */
+    long remaining;
+    long firstStart = -1;
+    long end = -1;
+    int attempt;
+    int preemptions;
+    /** Card-milliseconds received in finished attempts. */
+    long attainedCardMillis;
+    long lostCardMillis;
+    // the current attempt
+    long runStart;
+    long overhead;
+    double speed;
+    Placement placement;
+    long milliCards;
+    int checkpoints;
+    boolean killAtLimit;
+    String reason;
+
+    SimJob(long id, String jobId, String tenant, long submit, long duration, int tasks, TaskResources perTask,
+           long maxRuntime, List<String> centers, int partition) {
+        this.id = id;
+        this.jobId = jobId;
+        this.tenant = tenant;
+        this.submit = submit;
+        this.duration = duration;
+        this.remaining = duration;
+        this.tasks = tasks;
+        this.perTask = perTask;
+        this.maxRuntime = maxRuntime;
+        this.centers = centers;
+        this.partition = partition;
+    }
+
+    long totalMilliCards() {
+        return (long) tasks * perTask.milliCards();
+    }
+}

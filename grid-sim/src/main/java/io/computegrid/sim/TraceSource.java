@@ -1,0 +1,137 @@
+package io.computegrid.sim;
+
+import io.computegrid.sim.trace.TraceException;
+import io.computegrid.sim.trace.TraceFormat;
+import io.computegrid.sim.trace.TraceJob;
+import io.computegrid.sim.trace.TraceReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+
+/**
+ * A trace as the engine consumes it: validated once by a first streaming pass (every bad row is
+ * found before the replay starts), then replayed in submit order with times from the trace start.
+ * A sorted file is streamed again; an unsorted one (Philly's table) is held once in memory and
+ * sorted. The fill experiment's source is the file order, then seeded draws from it.
+ */
+final class TraceSource {
+    final Path file;
+    final TraceFormat format;
+    final long count;
+    final long origin;
+    final boolean sorted;
+    final LinkedHashSet<String> tenants = new LinkedHashSet<>();
+    private TraceJob[] held;
+
+    TraceSource(Path file, TraceFormat format, boolean fill) {
+        this.file = file;
+        this.format = format;
+        long n = 0;
+        long min = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        boolean inOrder = true;
+        boolean timed = true;
+        try (TraceReader r = format.open(file)) {
+            while (r.hasNext()) {
+                TraceJob j = r.next();
+                n++;
+                tenants.add(j.tenant());
+                min = Math.min(min, j.submitMillis());
+                inOrder &= j.submitMillis() >= last;
+                last = j.submitMillis();
+                timed &= j.durationMillis() >= 0;
+            }
+        }
+        if (!timed && !fill) {
+            throw new TraceException(file.getFileName() + ": has no creation/deletion times, so it can only be "
+                    + "replayed with --fill (no departures)");
+        }
+        this.count = n;
+        this.origin = format.absoluteTimes() && n > 0 ? min : 0;
+        this.sorted = inOrder;
+    }
+
+    /** The jobs in submit order, times relative to the trace start. */
+    Iterator<TraceJob> replay() {
+        if (sorted) {
+            TraceReader r = format.open(file);
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    boolean more = r.hasNext();
+                    if (!more) {
+                        r.close();
+                    }
+                    return more;
+                }
+
+                @Override
+                public TraceJob next() {
+                    TraceJob j = r.next();
+                    return origin == 0 ? j : j.withSubmit(j.submitMillis() - origin);
+                }
+            };
+        }
+        if (held == null) {
+            held = new TraceJob[(int) count];
+            int i = 0;
+            try (TraceReader r = format.open(file)) {
+                while (r.hasNext() && i < held.length) {
+                    TraceJob j = r.next();
+                    held[i++] = j.withSubmit(j.submitMillis() - origin);
+                }
+            }
+            Arrays.sort(held, Comparator.comparingLong(TraceJob::submitMillis)); // stable: file order on ties
+        }
+        return Arrays.asList(held).iterator();
+    }
+
+    /**
+     * The fill experiment: jobs in file order, one per second, running forever, until their GPU
+     * requests reach {@code capacityMilli}; past the end of the file, jobs are drawn from it at random
+     * (seeded) as the published experiment inflates the workload.
+     */
+    Iterator<TraceJob> fill(long capacityMilli, long seed) {
+        List<TraceJob> all = new ArrayList<>((int) count);
+        try (TraceReader r = format.open(file)) {
+            while (r.hasNext()) {
+                all.add(r.next());
+            }
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        return new Iterator<>() {
+            long requested;
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                return !all.isEmpty() && requested < capacityMilli;
+            }
+
+            @Override
+            public TraceJob next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                TraceJob j;
+                if (i < all.size()) {
+                    j = all.get(i);
+                } else {
+                    TraceJob src = all.get(random.nextInt(all.size()));
+                    j = src.withJobId(src.jobId() + "-draw-" + (i - all.size() + 1));
+                }
+                requested += j.milliGpus();
+                long t = i * 1000L;
+                i++;
+                return new TraceJob(j.line(), j.jobId(), j.tenant(), t, Long.MAX_VALUE / 4, j.milliGpus(),
+                        j.cpuMilli(), j.memoryMiB(), j.gpuTypes(), 0, j.center());
+            }
+        };
+    }
+}
