@@ -86,7 +86,7 @@ final class LaunchSupport {
 
     /** "10m", "1h30m", "45s", "500ms": the way a user writes maxRuntime. */
     static String human(Duration d) {
-        if (d.toMillis() < 1000) {
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
             return d.toMillis() + "ms";
         }
         long s = d.getSeconds();

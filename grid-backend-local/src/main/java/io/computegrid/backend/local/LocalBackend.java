@@ -67,6 +67,8 @@ public final class LocalBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
     private static final long REAP_POLL_MILLIS = 50;
     private static final Duration GIVE_UP_AFTER_KILL = Duration.ofSeconds(5);
+    /** Longer limits are as good as none (and would overflow millis). */
+    private static final Duration MAX_TIMER = Duration.ofDays(365L * 100);
 
     private final String center;
     private final BackendListener listener;
@@ -287,11 +289,11 @@ public final class LocalBackend implements Backend {
                 finish(g, t, 143, stop); // never started: reported as stopped at once
             }
             stopGang(g, stop);
-        } else if (r.maxRuntime() != null && !r.maxRuntime().isZero()) {
+        } else if (r.maxRuntime() != null && !r.maxRuntime().isZero()) { // null or zero: no limit
             String why = "killed: maxRuntime exceeded (" + LaunchSupport.human(r.maxRuntime()) + ")";
+            long millis = r.maxRuntime().compareTo(MAX_TIMER) > 0 ? MAX_TIMER.toMillis() : r.maxRuntime().toMillis();
             synchronized (g) {
-                g.runtimeTimer = timers.schedule(() -> stopGang(g, why), r.maxRuntime().toMillis(),
-                        TimeUnit.MILLISECONDS);
+                g.runtimeTimer = timers.schedule(() -> stopGang(g, why), millis, TimeUnit.MILLISECONDS);
             }
         }
         for (Task t : started) {

@@ -90,7 +90,7 @@ class LocalBackendLaunchTest {
     }
 
     @Test
-    void eachAttemptGetsItsOwnRendezvousPort() throws Exception {
+    void aSecondAttemptAppendsToTheLogAndIsToldToResume() throws Exception {
         Jobs a = job(42, dir).command("/usr/bin/env");
         backend.launch(a.build());
         rec.exit(42, 0);

@@ -57,13 +57,16 @@ class LocalBackendStopTest {
 
     @Test
     void whenOneTaskOfAGangFailsTheOthersAreStopped() throws Exception {
-        String script = "if [ \"$GRID_TASK_INDEX\" = 0 ]; then sleep 0.3; exit 4; fi; sleep 60";
+        // task 0 fails once the test has seen its siblings' sleeps (a file in the shared work dir says go)
+        String script = "if [ \"$GRID_TASK_INDEX\" = 0 ]; then while [ ! -e go ]; do sleep 0.02; done; exit 4; fi;"
+                + " sleep 60";
         backend.launch(job(60, dir).tasks(3).command("sh", "-c", script).build());
         List<Long> siblings = new ArrayList<>();
         for (int t = 1; t < 3; t++) {
             long pid = rec.started(60, t).pid();
             siblings.addAll(awaitGroup(pid, "sleep", 1));
         }
+        Files.writeString(dir.resolve("jobs/60/work/go"), "");
         Exited failed = rec.exit(60, 0);
         assertThat(failed.exitCode()).isEqualTo(4);
         assertThat(failed.reason()).isEqualTo("exited with code 4");
@@ -133,16 +136,21 @@ class LocalBackendStopTest {
 
     @Test
     void maxRuntimeIsEnforced() throws Exception {
-        Jobs j = job(64, dir).tasks(2).maxRuntime(Duration.ofMillis(700)).command("sh", "-c", "sleep 60 & sleep 60");
+        Jobs j = job(64, dir).tasks(2).maxRuntime(Duration.ofMillis(700))
+                .command("sh", "-c", "sleep 60 & echo bg=$!; sleep 60");
         backend.launch(j.build());
         List<Long> all = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
-            all.addAll(awaitGroup(rec.started(64, t).pid(), "sleep", 2));
+            long root = rec.started(64, t).pid();
+            keep(root);
+            all.add(root);
         }
         for (int t = 0; t < 2; t++) {
             Exited e = rec.exit(64, t);
             assertThat(e.reason()).isEqualTo("killed: maxRuntime exceeded (700ms)");
             assertThat(e.exitCode()).isEqualTo(128 + 15);
+            // the background sleep, if the shell got that far before the limit
+            read(j.log(t)).lines().filter(l -> l.startsWith("bg=")).forEach(l -> all.add(Long.parseLong(l.substring(3))));
         }
         assertThat(all).noneMatch(Procs::alive);
         assertThat(read(j.log(0))).contains("--- attempt 1: killed: maxRuntime exceeded (700ms) (exit 143) ---");
@@ -154,6 +162,8 @@ class LocalBackendStopTest {
         Exited e = rec.exit(65, 0);
         assertThat(e.exitCode()).isZero();
         assertThat(e.reason()).isEqualTo("exited");
+        backend.launch(job(69, dir).firstCard(1).maxRuntime(Duration.ofSeconds(Long.MAX_VALUE)).command("true").build());
+        assertThat(rec.exit(69, 0).reason()).isEqualTo("exited");
     }
 
     @Test
