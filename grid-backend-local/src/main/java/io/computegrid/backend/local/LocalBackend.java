@@ -12,7 +12,6 @@ import io.computegrid.backend.local.Gang.Task;
 import io.computegrid.backend.local.LaunchSupport.StartFailure;
 import io.computegrid.backend.local.ProcFs.Proc;
 import io.computegrid.backend.local.Signals.Sig;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,7 +64,7 @@ public final class LocalBackend implements Backend {
     static final String MASTER_ADDR = "127.0.0.1";
     private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
     private static final long REAP_POLL_MILLIS = 50;
-    private static final Duration GIVE_UP_AFTER_KILL = Duration.ofSeconds(5);
+    static final Duration GIVE_UP_AFTER_KILL = Duration.ofSeconds(5);
     /** Longer limits are as good as none (and would overflow millis). */
     private static final Duration MAX_TIMER = Duration.ofDays(365L * 100);
 
@@ -75,13 +73,14 @@ public final class LocalBackend implements Backend {
     private final LocalBackendOptions options;
     private final Path setsid;
     private final Signals signals = Signals.detect();
-    private final Map<String, String> baseEnv = LaunchSupport.baseEnv(System.getenv());
+    private final StaleProcesses staleProcesses = new StaleProcesses(signals);
+    private final TaskProcesses taskProcesses;
     private final ScheduledThreadPoolExecutor timers;
     private final ExecutorService events;
     private final ExecutorService killers;
     private final Map<Gang.Key, Gang> gangs = new ConcurrentHashMap<>();
     private final Object launchLock = new Object();
-    private final Map<Card, String> busyCards = new HashMap<>(); // guarded by itself
+    private final CardLedger cards = new CardLedger();
     private volatile boolean closing;
 
     public LocalBackend(String centerName, BackendListener listener) {
@@ -94,6 +93,7 @@ public final class LocalBackend implements Backend {
         this.options = Objects.requireNonNull(options, "options");
         this.setsid = Signals.findProgram("setsid", List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")))
                 .orElse(null);
+        this.taskProcesses = new TaskProcesses(setsid, LaunchSupport.baseEnv(System.getenv()));
         if (setsid == null) {
             LOG.warn("center {}: no setsid program (util-linux); tasks share the server's process group and only "
                     + "their descendants can be stopped", center);
@@ -130,7 +130,7 @@ public final class LocalBackend implements Backend {
     @Override
     public String launch(LaunchRequest r) throws BackendException {
         Objects.requireNonNull(r, "request");
-        validate(r);
+        Requests.validate(r);
         synchronized (launchLock) {
             if (closing) {
                 throw new BackendException("local backend of center " + center + " is closed", true);
@@ -139,82 +139,14 @@ public final class LocalBackend implements Backend {
             if (existing != null) {
                 return existing.handle;
             }
-            List<Card> reserved = reserveCards(r);
+            List<Card> reserved = cards.reserve(r);
             try {
                 return start(r);
             } catch (BackendException | RuntimeException e) {
                 gangs.remove(new Gang.Key(r.jobId(), r.attempt()));
-                releaseCards(reserved);
+                cards.release(reserved);
                 throw e;
             }
-        }
-    }
-
-    private static void validate(LaunchRequest r) throws BackendException {
-        if (r.tasks().isEmpty()) {
-            throw invalid("a job needs at least one task");
-        }
-        if (r.command().isEmpty()) {
-            throw invalid("the command is empty");
-        }
-        if (r.logDir() == null) {
-            throw invalid("no log directory");
-        }
-        if (r.maxRuntime() != null && r.maxRuntime().isNegative()) {
-            throw invalid("maxRuntime is negative");
-        }
-        Set<Integer> indices = new HashSet<>();
-        for (TaskLaunch t : r.tasks()) {
-            if (t.index() < 0 || t.index() >= r.tasks().size() || !indices.add(t.index())) {
-                throw invalid("task indices must be 0.." + (r.tasks().size() - 1) + " without repeats");
-            }
-            if (t.node() == null) {
-                throw invalid("task " + t.index() + " has no node");
-            }
-            for (int c : t.cards()) {
-                if (c < 0) {
-                    throw invalid("task " + t.index() + " has a negative card index");
-                }
-            }
-            if (t.cards().length > 0 && t.milliPerCard() != 1000) {
-                throw invalid("fractional cards (" + t.milliPerCard() + " milli-cards per card) are not supported "
-                        + "by the local backend yet: a task takes whole cards");
-            }
-        }
-    }
-
-    private static BackendException invalid(String message) {
-        return new BackendException(message, false);
-    }
-
-    private List<Card> reserveCards(LaunchRequest r) throws BackendException {
-        Map<Card, Integer> wanted = new LinkedHashMap<>();
-        for (TaskLaunch t : r.tasks()) {
-            for (int c : t.cards()) {
-                Integer other = wanted.put(new Card(t.node(), c), t.index());
-                if (other != null) {
-                    throw invalid("tasks " + other + " and " + t.index() + " were both given card " + c + " on node "
-                            + t.node());
-                }
-            }
-        }
-        synchronized (busyCards) {
-            for (Card c : wanted.keySet()) {
-                String owner = busyCards.get(c);
-                if (owner != null) {
-                    throw new BackendException("card " + c.index() + " on node " + c.node() + " is still in use by "
-                            + owner, true);
-                }
-            }
-            wanted.forEach((c, task) -> busyCards.put(c,
-                    "job " + r.jobId() + " (attempt " + r.attempt() + ", task " + task + ")"));
-        }
-        return List.copyOf(wanted.keySet());
-    }
-
-    private void releaseCards(List<Card> cards) {
-        synchronized (busyCards) {
-            cards.forEach(busyCards::remove);
         }
     }
 
@@ -244,7 +176,7 @@ public final class LocalBackend implements Backend {
                 cards.add(new Card(t.node(), c));
             }
             tasks.add(new Task(t.index(), log, cards));
-            builders.add(builder(r, t, port, workDir, log)); // all checks before any process exists
+            builders.add(taskProcesses.builder(r, t, port, workDir, log)); // all checks before any process exists
         }
         Gang g = new Gang(r, workDir, tasks);
         g.lastCheckpointMillis = Checkpoints.newestMillis(r.checkpointDir()); // older files are not news
@@ -254,7 +186,7 @@ public final class LocalBackend implements Backend {
                 builders.get(0).environment().get("PATH"), workDir);
         if (bad.isPresent()) {
             for (Task t : tasks) {
-                appendLog(t.log, header(r));
+                TaskProcesses.appendLog(t.log, TaskProcesses.header(r));
                 finish(g, t, bad.get().exitCode(), "failed to start: " + bad.get().message());
             }
             return g.handle;
@@ -264,7 +196,7 @@ public final class LocalBackend implements Backend {
         for (int i = 0; i < tasks.size(); i++) {
             Task t = tasks.get(i);
             try {
-                Files.writeString(t.log, header(r) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                Files.writeString(t.log, TaskProcesses.header(r) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
                 t.process = builders.get(i).start();
                 long pid = t.process.pid();
@@ -302,48 +234,6 @@ public final class LocalBackend implements Backend {
         return g.handle;
     }
 
-    private ProcessBuilder builder(LaunchRequest r, TaskLaunch t, int port, Path workDir, Path log)
-            throws BackendException {
-        Map<String, String> env = new LinkedHashMap<>(baseEnv);
-        env.putAll(GridEnv.forTask(r, t, MASTER_ADDR, port));
-        List<String> argv = new ArrayList<>();
-        if (setsid != null) {
-            // the JVM's child is never a group leader, so setsid calls setsid(2) and execs in place: same pid
-            argv.addAll(List.of(setsid.toString(), "--wait", "--"));
-        }
-        argv.addAll(r.command());
-        ProcessBuilder pb = new ProcessBuilder(argv)
-                .directory(workDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true);
-        pb.environment().clear();
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getValue() == null) {
-                throw invalid("environment variable " + e.getKey() + " has no value");
-            }
-            try {
-                pb.environment().put(e.getKey(), e.getValue());
-            } catch (IllegalArgumentException ex) {
-                throw invalid("invalid environment variable " + e.getKey() + ": " + ex.getMessage());
-            }
-        }
-        return pb;
-    }
-
-    private static String header(LaunchRequest r) {
-        return "--- attempt " + r.attempt() + " ---";
-    }
-
-    private static void appendLog(Path log, String line) {
-        try {
-            Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            LOG.warn("cannot write {}: {}", log, e.getMessage());
-        }
-    }
-
     // ---------------------------------------------------------------- stopping and exits
 
     /** Cancels the job attempt: SIGTERM to every task's process group and descendants, SIGKILL after the grace. */
@@ -359,10 +249,10 @@ public final class LocalBackend implements Backend {
             return;
         }
         // not running here (finished, or started before a restart): kill what the handle names, report nothing
-        List<Proc> stale = parseHandle(handle);
+        List<Proc> stale = StaleProcesses.parseHandle(handle);
         if (!stale.isEmpty() && !closing) {
             try {
-                killers.execute(() -> killAndWait(stale, options.killGrace()));
+                killers.execute(() -> staleProcesses.killAndWait(stale, options.killGrace()));
             } catch (RejectedExecutionException e) {
                 // closing
             }
@@ -533,8 +423,8 @@ public final class LocalBackend implements Backend {
                 }
             }
         }
-        releaseCards(t.cards);
-        appendLog(t.log, "--- attempt " + g.request.attempt() + ": " + reason + " (exit " + code + ") ---");
+        cards.release(t.cards);
+        TaskProcesses.appendLog(t.log, "--- attempt " + g.request.attempt() + ": " + reason + " (exit " + code + ") ---");
         if (last) {
             pollCheckpoint(g); // a checkpoint written just before the end is reported before the exit
             gangs.remove(g.key, g);
@@ -587,91 +477,14 @@ public final class LocalBackend implements Backend {
             if (gangs.containsKey(new Gang.Key(j.jobId(), j.attempt()))) {
                 out.put(j.jobId(), JobStatus.RUNNING);
             } else {
-                stale.addAll(parseHandle(j.handle()));
+                stale.addAll(StaleProcesses.parseHandle(j.handle()));
                 out.putIfAbsent(j.jobId(), JobStatus.UNKNOWN);
             }
         }
         if (!stale.isEmpty()) {
-            killAndWait(stale, options.reconcileGrace());
+            staleProcesses.killAndWait(stale, options.reconcileGrace());
         }
         return out;
-    }
-
-    /** Task handles {@code pid:<pid>:<starttime>}, alone or joined by commas; anything else is ignored. */
-    static List<Proc> parseHandle(String handle) {
-        List<Proc> out = new ArrayList<>();
-        if (handle == null) {
-            return out;
-        }
-        for (String part : handle.split(",")) {
-            String[] f = part.strip().split(":");
-            if (f.length == 3 && f[0].equals("pid")) {
-                try {
-                    long pid = Long.parseLong(f[1]);
-                    long start = Long.parseLong(f[2]);
-                    if (pid > 1 && start > 0) {
-                        out.add(new Proc(pid, start));
-                    }
-                } catch (NumberFormatException e) {
-                    // not ours
-                }
-            }
-        }
-        return out;
-    }
-
-    /** SIGTERM to the groups (and descendants) of these task roots, SIGKILL after the grace; waits until gone. */
-    private void killAndWait(List<Proc> roots, Duration grace) {
-        Set<Proc> extra = new HashSet<>();
-        for (Proc root : roots) {
-            if (ProcFs.alive(root)) {
-                extra.add(root); // also when it never became a group leader
-                extra.addAll(ProcFs.descendants(root));
-            }
-        }
-        for (Sig sig : List.of(Sig.TERM, Sig.KILL)) {
-            for (Proc root : roots) {
-                signals.signalGroup(root, sig);
-            }
-            signals.signalAll(extra, sig);
-            if (waitGone(roots, extra, sig == Sig.TERM ? grace : GIVE_UP_AFTER_KILL)) {
-                return;
-            }
-        }
-        LOG.warn("center {}: stale processes of {} survive SIGKILL", center, roots);
-    }
-
-    private static boolean waitGone(List<Proc> roots, Set<Proc> extra, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            if (!anyLeft(roots, extra)) {
-                return true;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-    }
-
-    private static boolean anyLeft(List<Proc> roots, Set<Proc> extra) {
-        List<ProcFs.Stat> all = ProcFs.all();
-        for (Proc root : roots) {
-            if (!ProcFs.groupMembers(all, root.pid(), root.startTicks()).isEmpty()) {
-                return true;
-            }
-        }
-        for (ProcFs.Stat s : all) {
-            if (!s.exited() && extra.contains(s.proc())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -114,14 +114,14 @@ class LocalBackendRestartTest {
 
     @Test
     void handlesAreParsedStrictly() {
-        assertThat(LocalBackend.parseHandle("pid:123:456,pid:789:1011"))
+        assertThat(StaleProcesses.parseHandle("pid:123:456,pid:789:1011"))
                 .containsExactly(new Proc(123, 456), new Proc(789, 1011));
-        assertThat(LocalBackend.parseHandle(" pid:123:456 ")).containsExactly(new Proc(123, 456));
-        assertThat(LocalBackend.parseHandle("pid:1:5")).isEmpty(); // never init
-        assertThat(LocalBackend.parseHandle("pid:-3:5")).isEmpty();
-        assertThat(LocalBackend.parseHandle("pid:12")).isEmpty();
-        assertThat(LocalBackend.parseHandle("slurm:12:3")).isEmpty();
-        assertThat(LocalBackend.parseHandle("")).isEmpty();
-        assertThat(LocalBackend.parseHandle(null)).isEmpty();
+        assertThat(StaleProcesses.parseHandle(" pid:123:456 ")).containsExactly(new Proc(123, 456));
+        assertThat(StaleProcesses.parseHandle("pid:1:5")).isEmpty(); // never init
+        assertThat(StaleProcesses.parseHandle("pid:-3:5")).isEmpty();
+        assertThat(StaleProcesses.parseHandle("pid:12")).isEmpty();
+        assertThat(StaleProcesses.parseHandle("slurm:12:3")).isEmpty();
+        assertThat(StaleProcesses.parseHandle("")).isEmpty();
+        assertThat(StaleProcesses.parseHandle(null)).isEmpty();
     }
 }

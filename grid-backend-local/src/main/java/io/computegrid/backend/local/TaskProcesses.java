@@ -1,0 +1,73 @@
+package io.computegrid.backend.local;
+
+import io.computegrid.backend.BackendException;
+import io.computegrid.backend.GridEnv;
+import io.computegrid.backend.LaunchRequest;
+import io.computegrid.backend.TaskLaunch;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** How one task's process is built (argv, environment, files) and how its log file is written around it. */
+final class TaskProcesses {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskProcesses.class);
+    private final Path setsid;
+    private final Map<String, String> baseEnv;
+
+    /** {@code setsid} may be null: tasks then stay in the server's process group. */
+    TaskProcesses(Path setsid, Map<String, String> baseEnv) {
+        this.setsid = setsid;
+        this.baseEnv = Map.copyOf(baseEnv);
+    }
+
+    ProcessBuilder builder(LaunchRequest r, TaskLaunch t, int port, Path workDir, Path log)
+            throws BackendException {
+        Map<String, String> env = new LinkedHashMap<>(baseEnv);
+        env.putAll(GridEnv.forTask(r, t, LocalBackend.MASTER_ADDR, port));
+        List<String> argv = new ArrayList<>();
+        if (setsid != null) {
+            // the JVM's child is never a group leader, so setsid calls setsid(2) and execs in place: same pid
+            argv.addAll(List.of(setsid.toString(), "--wait", "--"));
+        }
+        argv.addAll(r.command());
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true);
+        pb.environment().clear();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getValue() == null) {
+                throw Requests.invalid("environment variable " + e.getKey() + " has no value");
+            }
+            try {
+                pb.environment().put(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException ex) {
+                throw Requests.invalid("invalid environment variable " + e.getKey() + ": " + ex.getMessage());
+            }
+        }
+        return pb;
+    }
+
+    static String header(LaunchRequest r) {
+        return "--- attempt " + r.attempt() + " ---";
+    }
+
+    static void appendLog(Path log, String line) {
+        try {
+            Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            LOG.warn("cannot write {}: {}", log, e.getMessage());
+        }
+    }
+}
