@@ -149,6 +149,11 @@ public final class Metering {
         return recorder.record(h, batch, state, now()).recorded();
     }
 
+    /** Records a batch in a transaction of its own (the simulator and tools; the server passes its handle). */
+    public List<UsageRecord> recordUsage(List<UsageInterval> batch) {
+        return jdbi.inTransaction(h -> recordUsage(h, batch));
+    }
+
     /** The estimated cost of {@code spec} on this center, pool and model at today's prices. */
     public Quote quote(String tenant, JobSpec spec, String center, String pool, String model) {
         State st = state;
