@@ -86,6 +86,9 @@ class LocalBackendLaunchTest {
             assertThat(foreign).isEmpty();
         }
         assertThat(e0.get("GRID_MASTER_PORT")).isEqualTo(e1.get("GRID_MASTER_PORT"));
+        // the listener is called on the backend's own thread, never inside launch
+        assertThat(rec.of(Started.class)).extracting(Started::thread)
+                .allMatch(t -> t.startsWith("local-backend-cloud-events"));
         assertThat(Integer.parseInt(e0.get("GRID_MASTER_PORT"))).isBetween(1024, 65535);
     }
 
@@ -233,6 +236,22 @@ class LocalBackendLaunchTest {
         rec.exit(55, 0);
         assertThat(ckpt).isDirectory();
         assertThat(envFromLog(j.log(0))).containsEntry("GRID_CHECKPOINT_DIR", ckpt.toString());
+    }
+
+    @Test
+    void aFailingListenerDoesNotStopTheBackend() throws Exception {
+        backend.close();
+        rec = new Recorder() {
+            @Override
+            public void taskStarted(long jobId, int attempt, int taskIndex, String handle) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        backend = new LocalBackend("cloud", rec, FAST);
+        backend.launch(job(56, dir).command("true").build());
+        assertThat(rec.exit(56, 0).exitCode()).isZero();
+        backend.launch(job(57, dir).command("true").build());
+        assertThat(rec.exit(57, 0).exitCode()).isZero();
     }
 
     static void await(java.util.function.BooleanSupplier c) {

@@ -10,7 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /** A listener that records every call, with waits that poll until a deadline (never a fixed sleep). */
-final class Recorder implements BackendListener {
+class Recorder implements BackendListener {
     static final Duration WAIT = Duration.ofSeconds(10);
 
     record Started(long jobId, int attempt, int task, String handle, String thread) {
