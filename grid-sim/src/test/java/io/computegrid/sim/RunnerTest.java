@@ -1,0 +1,143 @@
+package io.computegrid.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.computegrid.sim.report.ReportWriter;
+import io.computegrid.sim.trace.TraceException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class RunnerTest {
+    @TempDir
+    Path dir;
+
+    Path federation(String yaml) throws IOException {
+        Path f = dir.resolve("fed.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    static final String SMALL_PHILLY = """
+            centers:
+              - name: philly
+                pools:
+                  - {name: gpu, accelerator: nvidia-p100, nodes: 2, acceleratorsPerNode: 8}
+            """;
+
+    SimulationRunner.Outcome run(Path trace, String format, Path fed, List<String> policies, Path out,
+                                 SimOptions o) {
+        return SimulationRunner.run(new SimulationRunner.Request(trace, format, fed, null, policies, out, o),
+                null, null);
+    }
+
+    @Test
+    void sameInputSameResultForEveryPolicy() throws IOException {
+        Path fed = federation(SMALL_PHILLY);
+        Path trace = TraceReadersTest.resource("philly-head200.csv");
+        for (String policy : List.of("fifo", "default", "las", "sjf", "backfill")) {
+            Path a = dir.resolve(policy + "-a");
+            Path b = dir.resolve(policy + "-b");
+            Map<String, Object> first = run(trace, "philly", fed, List.of(policy), a, SimOptions.defaults()).document();
+            Map<String, Object> second = run(trace, "philly", fed, List.of(policy), b, SimOptions.defaults()).document();
+            first.remove("schedulerSeconds");
+            second.remove("schedulerSeconds");
+            assertThat(second).as(policy).isEqualTo(first);
+            assertThat(Files.readString(b.resolve("jobs.csv"))).as(policy)
+                    .isEqualTo(Files.readString(a.resolve("jobs.csv")));
+            assertThat((long) first.get("jobs")).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void compareWritesOneSelfContainedReportForAllPolicies() throws IOException {
+        Path out = dir.resolve("out");
+        SimulationRunner.Outcome o = run(TraceReadersTest.resource("philly-head200.csv"), null,
+                federation(SMALL_PHILLY), List.of("fifo", "backfill", "default"), out, SimOptions.defaults());
+        assertThat(o.results()).extracting(SimResult::policy).containsExactly("fifo", "backfill", "default");
+        JsonNode summary = ReportWriter.JSON.readTree(Files.readString(out.resolve("summary.json")));
+        assertThat(summary.get("compare")).hasSize(3);
+        for (String field : List.of("jobs", "avgJctSeconds", "p50JctSeconds", "p99JctSeconds", "avgQueueSeconds",
+                "p99QueueSeconds", "avgSlowdown", "makespanSeconds", "makespanLowerBoundSeconds", "utilization",
+                "jainFairness", "wallSeconds", "tenants", "rejected")) {
+            assertThat(summary.has(field)).as(field).isTrue();
+        }
+        assertThat(summary.get("makespanSeconds").asDouble())
+                .isGreaterThanOrEqualTo(summary.get("makespanLowerBoundSeconds").asDouble());
+        List<String> jobs = Files.readAllLines(out.resolve("jobs.csv"));
+        assertThat(jobs.get(0)).startsWith("job_id,tenant,num_gpus,submit_time,start_time,end_time,status");
+        assertThat(jobs).hasSize(201);
+        assertThat(out.resolve("jobs-backfill.csv")).exists();
+        assertThat(Files.readAllLines(out.resolve("timeseries.csv")).get(0))
+                .isEqualTo("policy,time_seconds,utilization,pending_jobs,running_jobs");
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).contains("GPU utilisation over time", "Queue length over time", "JCT distribution",
+                "Per-tenant share");
+        assertThat(html.split("<svg", -1)).hasSize(5);
+        assertThat(html).doesNotContain("<script", "<link", "src=");
+        assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http");
+    }
+
+    @Test
+    void jobsThatFitNowhereAreCountedAndListedAsRejected() throws IOException {
+        Path trace = dir.resolve("t.csv");
+        Files.writeString(trace, "job_id,submit_time,duration,num_gpus,gpu_type,center\n"
+                + "ok,0,10,1,,\n"
+                + "wrong-model,0,10,1,nvidia-h100,\n"
+                + "too-big,1,10,32,,\n"
+                + "nowhere,2,10,1,,mars\n");
+        Path out = dir.resolve("out");
+        Map<String, Object> s = run(trace, "csv", federation(SMALL_PHILLY), List.of("fifo"), out,
+                SimOptions.defaults()).document();
+        assertThat(s.get("rejected")).isEqualTo(3L);
+        assertThat(s.get("finished")).isEqualTo(1);
+        assertThat(s.get("jobs")).isEqualTo(4L);
+        List<String> rows = Files.readAllLines(out.resolve("jobs.csv"));
+        assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("wrong-model,").contains(",rejected,"));
+        assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("too-big,").contains(",rejected,")
+                .contains("do not fit"));
+        assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("nowhere,").contains(",rejected,"));
+    }
+
+    @Test
+    void fillRunsThePackingExperiment() {
+        SimOptions fill = SimOptions.defaults().withFill(true);
+        Map<String, Object> s = SimulationRunner.run(new SimulationRunner.Request(
+                TraceReadersTest.resource("openb-pods-head200.csv"), "openb", null,
+                TraceReadersTest.resource("openb-nodes-sample.csv"), List.of("bestfit"), null, fill), null, null)
+                .document();
+        double ratio = (double) s.get("gpuAllocationRatio");
+        assertThat(ratio).isGreaterThan(0.5).isLessThanOrEqualTo(1.0);
+        assertThat((double) s.get("requestedGpuRatio")).isGreaterThanOrEqualTo(1.0);
+        assertThat((long) s.get("placed") + (long) s.get("unscheduled")).isEqualTo((long) s.get("jobs"));
+        Map<String, Object> again = SimulationRunner.run(new SimulationRunner.Request(
+                TraceReadersTest.resource("openb-pods-head200.csv"), "openb", null,
+                TraceReadersTest.resource("openb-nodes-sample.csv"), List.of("bestfit"), null, fill), null, null)
+                .document();
+        assertThat(again.get("gpuAllocationRatio")).isEqualTo(s.get("gpuAllocationRatio"));
+    }
+
+    @Test
+    void badRequestsAreOneLineErrors() throws IOException {
+        Path trace = TraceReadersTest.resource("philly-head200.csv");
+        Path fed = federation(SMALL_PHILLY);
+        assertThatThrownBy(() -> run(trace, "philly", fed, List.of("nope"), null, SimOptions.defaults()))
+                .hasMessageStartingWith("unknown policy 'nope'");
+        assertThatThrownBy(() -> run(trace, "swf", fed, List.of("fifo"), null, SimOptions.defaults()))
+                .isInstanceOf(TraceException.class).hasMessageStartingWith("unknown trace format 'swf'");
+        assertThatThrownBy(() -> run(trace, "philly", dir.resolve("missing.yaml"), List.of("fifo"), null,
+                SimOptions.defaults())).hasMessageEndingWith("missing.yaml: no such file");
+        assertThatThrownBy(() -> run(trace, "csv", fed, List.of("fifo"), null, SimOptions.defaults()))
+                .hasMessageStartingWith("philly-head200.csv:1: missing column 'submit_time'");
+        Path badFed = dir.resolve("bad.yaml");
+        Files.writeString(badFed, "centers:\n  - name: x\n    pools:\n      - {name: p, accelerator: warp-9, nodes: 1}\n");
+        assertThatThrownBy(() -> run(trace, "philly", badFed, List.of("fifo"), null, SimOptions.defaults()))
+                .hasMessageContaining("unknown accelerator model 'warp-9'").hasMessageNotContaining("\n");
+    }
+}
