@@ -27,6 +27,11 @@ final class Cycle {
     Reservation headReservation;
     /** Per running job: is it borrowed work (computed on first use by the preempt plugin). */
     Map<Long, Boolean> borrowed;
+    /** Per pool: candidate victims (computed on first use by the preempt plugin). */
+    final Map<Integer, Preemptor.PoolVictims> poolVictims = new HashMap<>();
+    int preemptAttempts;
+    /** Capacity reasons by job shape, valid until the next start changes free capacity. */
+    final Map<Object, Reason> capacityReasons = new HashMap<>();
     /** Per pool: release curve for start estimates (computed on first use by the score plugin). */
     final Map<Integer, long[][]> releaseCurves = new HashMap<>();
 

@@ -196,8 +196,19 @@ public final class PipelineScheduler implements Scheduler {
             cy.waiting.put(job.id(), r);
             return false;
         }
-        PoolChoice.Ranking ranking = choice.rank(cy, job, tenant, candidates);
         long end = cy.jobEnd(job);
+        boolean anyFits = false;
+        for (Cluster.PoolState p : candidates) {
+            anyFits |= CenterScorer.quickFits(p, job);
+        }
+        if (!anyFits && preemptor == null && (backfill == null || cy.head != null)) {
+            // nothing can start and nothing else can happen for this job: the cheap path of a full cluster
+            Reason r = capacityReason(cy, job, candidates, end);
+            cy.waiting.put(job.id(), r);
+            return false;
+        }
+        PoolChoice.Ranking ranking = anyFits ? choice.rank(cy, job, tenant, candidates)
+                : new PoolChoice.Ranking(new ArrayList<>(candidates), List.of(), -1);
         if (ranking.waitFor() >= 0) {
             CenterScore s = ranking.rows().get(ranking.waitFor());
             cy.waiting.put(job.id(), new Reason(choice.name(), "WAIT_BETTER", "waits for " + s.center() + "/"
@@ -234,16 +245,33 @@ public final class PipelineScheduler implements Scheduler {
                 return false;
             }
         }
-        if (cy.headReservation != null && end > cy.headReservation.startAt()) {
-            Reservation r = cy.headReservation;
-            cy.waiting.put(job.id(), new Reason(EasyBackfill.NAME, "BEHIND_RESERVATION", "behind the reservation of job "
-                    + r.jobId() + " in " + r.center() + "/" + r.pool() + " from " + r.startAt() + ": this job "
-                    + (job.maxRuntimeMillis() > 0 ? "may run " + seconds(job.maxRuntimeMillis()) + ", past it"
-                    : "has no runtime limit") + "; " + capacityText(cy, job, ranking.pools()), -1, r.jobId()));
-            return false;
-        }
-        cy.waiting.put(job.id(), new Reason(GangPlacer.NAME, "CAPACITY", capacityText(cy, job, ranking.pools())));
+        cy.waiting.put(job.id(), capacityReason(cy, job, ranking.pools(), end));
         return false;
+    }
+
+    private record Shape(Object resources, int tasks, Object centers, boolean pastReservation) {
+    }
+
+    /** Why a job has no room; shared by jobs of the same shape until the next start changes capacity. */
+    private Reason capacityReason(Cycle cy, PendingJob job, List<Cluster.PoolState> pools, long end) {
+        boolean past = cy.headReservation != null && end > cy.headReservation.startAt();
+        Shape key = new Shape(job.perTask(), job.tasks(), job.centers(), past);
+        Reason cached = cy.capacityReasons.get(key);
+        if (cached != null && (!past || job.maxRuntimeMillis() == 0)) {
+            return cached;
+        }
+        Reason r;
+        if (past) {
+            Reservation res = cy.headReservation;
+            r = new Reason(EasyBackfill.NAME, "BEHIND_RESERVATION", "behind the reservation of job "
+                    + res.jobId() + " in " + res.center() + "/" + res.pool() + " from " + res.startAt() + ": this job "
+                    + (job.maxRuntimeMillis() > 0 ? "may run " + seconds(job.maxRuntimeMillis()) + ", past it"
+                    : "has no runtime limit") + "; " + capacityText(cy, job, pools), -1, res.jobId());
+        } else {
+            r = new Reason(GangPlacer.NAME, "CAPACITY", capacityText(cy, job, pools));
+        }
+        cy.capacityReasons.put(key, r);
+        return r;
     }
 
     private void commit(Cycle cy, PendingJob job, Ledger.TenantState tenant, Cluster.PoolState p,
@@ -268,6 +296,7 @@ public final class PipelineScheduler implements Scheduler {
                 cy.now, -1);
         cy.starts.add(new Placement(job.id(), p.center, p.name, p.model, tasks, r, rows));
         cy.started.add(job.id());
+        cy.capacityReasons.clear();
         if (backfill != null || choice instanceof CenterScorer) {
             cy.startedByPool.computeIfAbsent(p.index, x -> new ArrayList<>()).add(new RunningJob(job.id(),
                     job.tenant(), job.priority(), p.center, p.name, p.model, tasks, cy.now, job.maxRuntimeMillis(),

@@ -30,18 +30,65 @@ final class Preemptor implements Plugin {
         return NAME;
     }
 
+    /** Per pool and cycle: running jobs outside their minimum runtime, cheapest victims first. */
+    static final class PoolVictims {
+        final List<RunningJob> sorted;
+        final int minPriority;
+        final Set<String> borrowingTenants;
+
+        PoolVictims(List<RunningJob> sorted, int minPriority, Set<String> borrowingTenants) {
+            this.sorted = sorted;
+            this.minPriority = minPriority;
+            this.borrowingTenants = borrowingTenants;
+        }
+    }
+
+    private PoolVictims victims(Cycle cy, Cluster.PoolState p) {
+        return cy.poolVictims.computeIfAbsent(p.index, k -> {
+            List<RunningJob> rs = new ArrayList<>();
+            int min = Integer.MAX_VALUE;
+            Set<String> borrowing = new HashSet<>();
+            for (RunningJob r : cy.cluster.running(p)) {
+                if (cy.now - r.startedAt() < r.minRuntimeMillis()) {
+                    continue;
+                }
+                rs.add(r);
+                min = Math.min(min, r.priority());
+                if (isBorrowed(cy, r)) {
+                    borrowing.add(r.tenant());
+                }
+            }
+            rs.sort(Comparator.comparingInt((RunningJob r) -> isBorrowed(cy, r) ? 0 : 1)
+                    .thenComparingInt(RunningJob::priority)
+                    .thenComparingLong(r -> cy.now - Math.max(r.startedAt(), r.lastCheckpointAt()))
+                    .thenComparingLong(r -> -r.startedAt())
+                    .thenComparingLong(RunningJob::id));
+            return new PoolVictims(rs, min, borrowing);
+        });
+    }
+
     /** True when victims were chosen (preemptions and a reservation are recorded in the cycle). */
     boolean tryPreempt(Cycle cy, PendingJob job, List<Cluster.PoolState> pools, Ledger.TenantState tenant) {
-        if (!cy.settings.preemption()) {
+        if (!cy.settings.preemption() || cy.preemptAttempts >= cy.settings.maxPreemptionAttempts()) {
             return false;
         }
+        boolean attempted = false;
         for (Cluster.PoolState p : pools) {
             int model = cy.ledger.modelIndex.getOrDefault(p.model, -1);
             boolean reclaim = model >= 0 && cy.ledger.withinNominal(tenant, model, job.totalMilliCards())
                     && cy.now - job.submittedAt() >= cy.settings.reclaimGraceMillis();
+            PoolVictims pv = victims(cy, p);
+            boolean someBorrowedOther = pv.borrowingTenants.size() > (pv.borrowingTenants.contains(job.tenant()) ? 1 : 0);
+            if (!(reclaim && someBorrowedOther) && job.priority() <= pv.minPriority) {
+                continue;
+            }
+            if (!attempted) {
+                attempted = true;
+                cy.preemptAttempts++;
+            }
             List<RunningJob> cands = new ArrayList<>();
-            for (RunningJob r : cy.cluster.running(p)) {
-                if (cy.victims.contains(r.id()) || cy.now - r.startedAt() < r.minRuntimeMillis()) {
+            for (RunningJob r : pv.sorted) {
+                if (cy.victims.contains(r.id())) {
                     continue;
                 }
                 boolean b = isBorrowed(cy, r);
@@ -54,11 +101,6 @@ final class Preemptor implements Plugin {
             if (cands.isEmpty()) {
                 continue;
             }
-            cands.sort(Comparator.comparingInt((RunningJob r) -> isBorrowed(cy, r) ? 0 : 1)
-                    .thenComparingInt(RunningJob::priority)
-                    .thenComparingLong(r -> cy.now - Math.max(r.startedAt(), r.lastCheckpointAt()))
-                    .thenComparingLong(r -> -r.startedAt())
-                    .thenComparingLong(RunningJob::id));
             Projection pr = new Projection(cy.cluster, p, job);
             List<RunningJob> chosen = new ArrayList<>();
             for (RunningJob r : cands) {

@@ -26,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * @param tenantOrder            order among one tenant's jobs of equal priority: fifo, sjf or las
  * @param preemption             whether priority preemption and quota reclaim may preempt
  * @param reclaimGraceMillis     a job reclaiming its nominal quota preempts only after waiting this long
+ * @param maxPreemptionAttempts  at most this many jobs per cycle look for victims
  * @param agingMillis            a job waiting longer than this goes ahead of fair-share order (0: off)
  * @param lasThresholdsCardSeconds queue thresholds of 2D-LAS in card-seconds of attained service
  * @param defaultObjective       objective of jobs that do not choose one
@@ -35,7 +36,7 @@ import tools.jackson.databind.JsonNode;
  */
 public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures, long assumedRuntimeMillis,
                                 long halfLifeMillis, double historyWeight, String tenantOrder, boolean preemption,
-                                long reclaimGraceMillis, long agingMillis, List<Long> lasThresholdsCardSeconds,
+                                long reclaimGraceMillis, int maxPreemptionAttempts, long agingMillis, List<Long> lasThresholdsCardSeconds,
                                 Objective defaultObjective, Map<Objective, Weights> weights, String unlistedQuota,
                                 Network network) {
 
@@ -124,6 +125,7 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
         String order = "fifo";
         boolean preempt = true;
         long grace = 60_000;
+        int attempts = 16;
         long aging = 0;
         List<Long> las = List.of(3_600L, 36_000L);
         Objective objective = Objective.BALANCED;
@@ -158,7 +160,8 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
             }
             Fields pr = s.object("preemption");
             if (pr != null) {
-                pr.rejectUnknown(Set.of("enabled", "reclaimGraceSeconds"));
+                pr.rejectUnknown(Set.of("enabled", "reclaimGraceSeconds", "maxAttemptsPerCycle"));
+                attempts = (int) pr.integer("maxAttemptsPerCycle", attempts, 0, 1_000_000);
                 preempt = pr.bool("enabled", preempt);
                 grace = pr.integer("reclaimGraceSeconds", grace / 1000, 0, 365L * 24 * 3600) * 1000;
             }
@@ -215,7 +218,7 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
                 }
             }
         }
-        return new SchedulerSettings(maxJobs, maxFail, assumed, halfLife, history, order, preempt, grace, aging, las,
+        return new SchedulerSettings(maxJobs, maxFail, assumed, halfLife, history, order, preempt, grace, attempts, aging, las,
                 objective, weights, unlisted, parseNetwork(network));
     }
 
