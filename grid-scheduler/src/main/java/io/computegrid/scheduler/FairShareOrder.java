@@ -33,8 +33,7 @@ final class FairShareOrder implements Ordering {
                     s.lasThresholdsCardSeconds())).thenComparing(SortedOrder.ARRIVAL);
             default -> SortedOrder.ARRIVAL;
         };
-        Comparator<PendingJob> cmp = Comparator.comparingInt((PendingJob j) -> -effectivePriority(j, now, aging))
-                .thenComparing(within);
+        boolean arrival = "fifo".equals(s.tenantOrder());
         Map<String, Line> lines = new HashMap<>();
         List<Line> all = new ArrayList<>();
         String lastTenant = null;
@@ -53,12 +52,12 @@ final class FairShareOrder implements Ordering {
                 lastTenant = j.tenant();
                 last = l;
             }
-            l.jobs.add(j);
+            l.add(effectivePriority(j, now, aging), j);
         }
+        // one line per priority level inside each tenant, kept in the snapshot's order: sorted only when
+        // that order is not already the configured one (no O(queue log queue) sort for a queue in order)
         for (Line l : all) {
-            if (!SortedOrder.sorted(l.jobs, cmp)) {
-                l.jobs.sort(cmp);
-            }
+            l.seal(arrival ? null : within);
         }
         Ledger ledger = cycle.ledger;
         PriorityQueue<Line> heap = new PriorityQueue<>(Math.max(1, all.size()), (a, b) -> {
@@ -82,15 +81,14 @@ final class FairShareOrder implements Ordering {
             @Override
             public PendingJob next() {
                 if (current != null) {
-                    current.at++;
-                    if (current.at < current.jobs.size()) {
+                    if (current.advance()) {
                         current.refresh(ledger, now, aging);
                         heap.add(current);
                     }
                     current = null;
                 }
                 current = heap.poll();
-                return current == null ? null : current.jobs.get(current.at);
+                return current == null ? null : current.head();
             }
         };
     }
@@ -101,7 +99,10 @@ final class FairShareOrder implements Ordering {
 
     private static final class Line {
         final Ledger.TenantState tenant;
-        final List<PendingJob> jobs = new ArrayList<>();
+        /** Priority levels, highest first after {@link #seal}; each a list of jobs. */
+        final List<int[]> levels = new ArrayList<>();
+        final List<List<PendingJob>> jobs = new ArrayList<>();
+        int level;
         int at;
         int headPriority;
         double key;
@@ -110,8 +111,56 @@ final class FairShareOrder implements Ordering {
             this.tenant = tenant;
         }
 
+        void add(int priority, PendingJob j) {
+            for (int k = 0; k < levels.size(); k++) {
+                if (levels.get(k)[0] == priority) {
+                    jobs.get(k).add(j);
+                    return;
+                }
+            }
+            levels.add(new int[]{priority});
+            List<PendingJob> l = new ArrayList<>();
+            l.add(j);
+            jobs.add(l);
+        }
+
+        void seal(Comparator<PendingJob> within) {
+            Integer[] idx = new Integer[levels.size()];
+            for (int k = 0; k < idx.length; k++) {
+                idx[k] = k;
+            }
+            java.util.Arrays.sort(idx, (a, b) -> Integer.compare(levels.get(b)[0], levels.get(a)[0]));
+            List<int[]> lv = new ArrayList<>();
+            List<List<PendingJob>> js = new ArrayList<>();
+            for (int k : idx) {
+                lv.add(levels.get(k));
+                List<PendingJob> l = jobs.get(k);
+                if (within == null ? !SortedOrder.sortedByArrival(l) : !SortedOrder.sorted(l, within)) {
+                    l.sort(within == null ? SortedOrder.ARRIVAL : within);
+                }
+                js.add(l);
+            }
+            levels.clear();
+            levels.addAll(lv);
+            jobs.clear();
+            jobs.addAll(js);
+        }
+
+        PendingJob head() {
+            return jobs.get(level).get(at);
+        }
+
+        boolean advance() {
+            at++;
+            if (at >= jobs.get(level).size()) {
+                level++;
+                at = 0;
+            }
+            return level < jobs.size();
+        }
+
         void refresh(Ledger ledger, long now, long aging) {
-            headPriority = effectivePriority(jobs.get(at), now, aging);
+            headPriority = levels.get(level)[0];
             key = ledger.fairKey(tenant);
         }
     }

@@ -79,7 +79,26 @@ final class SortedOrder implements Ordering {
         };
     }
 
+    /** Whether the list is in arrival order (order, then id), checked without comparator calls. */
+    static boolean sortedByArrival(List<PendingJob> list) {
+        long lastOrder = Long.MIN_VALUE;
+        long lastId = Long.MIN_VALUE;
+        for (int i = 0; i < list.size(); i++) {
+            PendingJob j = list.get(i);
+            long o = j.order();
+            if (o < lastOrder || (o == lastOrder && j.id() < lastId)) {
+                return false;
+            }
+            lastOrder = o;
+            lastId = j.id();
+        }
+        return true;
+    }
+
     static boolean sorted(List<PendingJob> list, Comparator<PendingJob> cmp) {
+        if (cmp == ARRIVAL) {
+            return sortedByArrival(list);
+        }
         for (int i = 1; i < list.size(); i++) {
             if (cmp.compare(list.get(i - 1), list.get(i)) > 0) {
                 return false;

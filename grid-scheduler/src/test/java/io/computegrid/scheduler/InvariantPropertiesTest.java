@@ -27,7 +27,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /** Invariants of every plan, over random federations, tenants, running work and job streams. */
-class InvariantProperties {
+class InvariantPropertiesTest {
     static final String[] MODELS = {"nvidia-a100", "nvidia-v100", "ascend-910b"};
     static final long NOW = 10_000_000;
 
