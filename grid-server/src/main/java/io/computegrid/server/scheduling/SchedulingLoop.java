@@ -35,6 +35,11 @@ public final class SchedulingLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchedulingLoop.class);
     /** Also run now and then without a wake-up, for time-based decisions (reservations, reclaim grace). */
     private static final long IDLE_CYCLE_MILLIS = 5_000;
+    /**
+     * At most one cycle per this interval under load: wake-ups in between coalesce, so a burst of
+     * submissions costs one snapshot, not one per job (scheduling latency stays well under a second).
+     */
+    private static final long MIN_CYCLE_GAP_MILLIS = 50;
 
     private final Jdbi jdbi;
     private final SnapshotLoader loader;
@@ -99,7 +104,12 @@ public final class SchedulingLoop implements AutoCloseable {
                     return;
                 }
                 wanted.set(false);
+                long started = System.nanoTime();
                 cycle();
+                long spent = (System.nanoTime() - started) / 1_000_000;
+                // leave the cores to the API for at least as long as the cycle took (bounded), then go again
+                long gap = Math.min(1_000, Math.max(MIN_CYCLE_GAP_MILLIS, spent));
+                Thread.sleep(gap);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {

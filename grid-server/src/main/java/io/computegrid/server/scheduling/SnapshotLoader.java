@@ -59,26 +59,31 @@ final class SnapshotLoader {
                             .computeIfAbsent(t.jobId(), k -> new ArrayList<>())
                             .add(new TaskAllocation(t.index(), t.node(), t.cards(), t.milliPerCard(), t.cpuMilli(),
                                     t.memoryMiB())));
+            List<JobStore.JobRow> active = h.createQuery("SELECT " + COLUMNS
+                            + " FROM jobs WHERE state IN ('ADMITTED', 'RUNNING') ORDER BY id")
+                    .map((rs, ctx) -> JobStore.JobRow.of(rs)).list();
+            List<JobStore.JobRow> waiting = h.createQuery("SELECT " + COLUMNS
+                            + " FROM jobs WHERE state = 'PENDING' ORDER BY id LIMIT :l").bind("l", maxPending)
+                    .map((rs, ctx) -> JobStore.JobRow.of(rs)).list();
+            loadMissingSpecs(h, active, waiting);
             List<RunningJob> running = new ArrayList<>();
-            h.createQuery("SELECT * FROM jobs WHERE state IN ('ADMITTED', 'RUNNING') ORDER BY id")
-                    .map((rs, ctx) -> JobStore.JobRow.of(rs)).forEach(j -> {
-                        JobSpec spec = specFor(j.id(), j.specJson());
-                        long started = j.startedAt() != null ? j.startedAt().getTime() : j.submittedAt().getTime();
-                        running.add(new RunningJob(j.id(), j.tenant(), j.priority(), j.center(), j.pool(),
-                                j.accelerator(), allocations.getOrDefault(j.id(), List.of()), started,
-                                millis(spec.maxRuntime()), millis(spec.minRuntime()),
-                                j.lastCheckpointAt() == null ? 0 : j.lastCheckpointAt().getTime(),
-                                spec.preemptible() || preemptible(fed, j.priorityClass())));
-                    });
+            for (JobStore.JobRow j : active) {
+                JobSpec spec = specs.get(j.id());
+                long started = j.startedAt() != null ? j.startedAt().getTime() : j.submittedAt().getTime();
+                running.add(new RunningJob(j.id(), j.tenant(), j.priority(), j.center(), j.pool(),
+                        j.accelerator(), allocations.getOrDefault(j.id(), List.of()), started,
+                        millis(spec.maxRuntime()), millis(spec.minRuntime()),
+                        j.lastCheckpointAt() == null ? 0 : j.lastCheckpointAt().getTime(),
+                        spec.preemptible() || preemptible(fed, j.priorityClass())));
+            }
             List<PendingJob> pending = new ArrayList<>();
-            h.createQuery("SELECT * FROM jobs WHERE state = 'PENDING' ORDER BY id LIMIT :l").bind("l", maxPending)
-                    .map((rs, ctx) -> JobStore.JobRow.of(rs)).forEach(j -> {
-                        JobSpec spec = specFor(j.id(), j.specJson());
-                        pending.add(new PendingJob(j.id(), j.tenant(), j.priority(), j.id(), j.submittedAt().getTime(),
-                                spec.tasks(), spec.resources(), millis(spec.maxRuntime()), millis(spec.minRuntime()),
-                                spec.preemptible() || preemptible(fed, j.priorityClass()), spec.objective(),
-                                spec.datasets(), spec.centers(), j.attainedMs()));
-                    });
+            for (JobStore.JobRow j : waiting) {
+                JobSpec spec = specs.get(j.id());
+                pending.add(new PendingJob(j.id(), j.tenant(), j.priority(), j.id(), j.submittedAt().getTime(),
+                        spec.tasks(), spec.resources(), millis(spec.maxRuntime()), millis(spec.minRuntime()),
+                        spec.preemptible() || preemptible(fed, j.priorityClass()), spec.objective(),
+                        spec.datasets(), spec.centers(), j.attainedMs()));
+            }
             Map<String, Double> usage = decayedUsage(h);
             return new Snapshot(fed, nodes, running, pending, usage);
         });
@@ -116,8 +121,28 @@ final class SnapshotLoader {
     private volatile Map<String, Double> cachedUsage;
     private volatile long usageAt;
 
-    private JobSpec specFor(long id, String json) {
-        return specs.computeIfAbsent(id, k -> jobs.spec(json));
+    /** Every column but the spec document, which is read only for jobs not parsed before. */
+    private static final String COLUMNS = "id, tenant, name, NULL AS spec, state, priority_class, priority, submitted_at, "
+            + "started_at, finished_at, center, pool, accelerator, attempt, handle, exit_code, reason, stop_request, "
+            + "wait_plugin, wait_code, wait_message, NULL AS placement, last_checkpoint_at, attained_ms";
+
+    private void loadMissingSpecs(org.jdbi.v3.core.Handle h, List<JobStore.JobRow> a, List<JobStore.JobRow> b) {
+        List<Long> missing = new ArrayList<>();
+        for (List<JobStore.JobRow> l : List.of(a, b)) {
+            for (JobStore.JobRow j : l) {
+                if (!specs.containsKey(j.id())) {
+                    missing.add(j.id());
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        h.createQuery("SELECT id, spec FROM jobs WHERE id = ANY(:ids)").bindArray("ids", Long.class, missing)
+                .map((rs, ctx) -> {
+                    specs.put(rs.getLong("id"), jobs.spec(rs.getString("spec")));
+                    return 0;
+                }).list();
     }
 
     void forget(long id) {
