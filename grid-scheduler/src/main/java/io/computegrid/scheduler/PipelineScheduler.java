@@ -119,7 +119,8 @@ public final class PipelineScheduler implements Scheduler {
                         + " jobs in a row before it could not start (scheduler.maxConsecutiveFailures)");
                 break;
             }
-            if (job.totalMilliCards() > 0 && noFreeCards(cy.cluster)) {
+            if (job.totalMilliCards() > 0 && noFreeCards(cy.cluster) && (backfill == null || cy.head != null)
+                    && (preemptor == null || cy.preemptAttempts >= settings.maxPreemptionAttempts())) {
                 unreached = new Reason("cycle", "CAPACITY", "no free card is left in any pool this cycle");
                 break;
             }
