@@ -114,6 +114,27 @@ class JobLifecycleTest {
     }
 
     @Test
+    void fractionsOfOneCardShareItWithoutExceedingIt() throws Exception {
+        String spec = "name: half\nresources:\n  accelerator: ascend-910b\n  count: 0.5\n"
+                + "command: [\"sh\", \"-c\", \"echo frac=$GRID_ACCELERATOR_FRACTION; sleep 3\"]\n";
+        long a = s.submit(acme, spec);
+        long b = s.submit(acme, spec);
+        JsonNode ja = s.await(acme, a, Duration.ofSeconds(30), "RUNNING");
+        JsonNode jb = s.await(acme, b, Duration.ofSeconds(30), "RUNNING");
+        String cardA = ja.get("tasks").get(0).get("node").asString() + "#" + ja.get("tasks").get(0).get("cards");
+        String cardB = jb.get("tasks").get(0).get("node").asString() + "#" + jb.get("tasks").get(0).get("cards");
+        assertThat(cardA).as("two halves pack onto one card").isEqualTo(cardB);
+        assertThat(s.await(acme, a, Duration.ofSeconds(30), "SUCCEEDED", "FAILED").get("state").asString())
+                .isEqualTo("SUCCEEDED");
+        s.await(acme, b, Duration.ofSeconds(30), "SUCCEEDED");
+        assertThat(s.call("GET", "/api/v1/jobs/" + a + "/logs", acme, null).body()).contains("frac=0.5");
+        Integer over = s.server.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM card_allocations GROUP BY node, card HAVING sum(milli) > 1000").mapTo(Integer.class)
+                .findFirst().orElse(0));
+        assertThat(over).isZero();
+    }
+
+    @Test
     void maxRuntimeIsEnforced() throws Exception {
         long id = s.submit(acme, TestServer.spec("toolong", null, 1, "ascend-910b", 1, "[\"sleep\", \"300\"]",
                 "maxRuntime: 2s\n"));

@@ -4,46 +4,66 @@ import io.computegrid.backend.BackendException;
 import io.computegrid.backend.LaunchRequest;
 import io.computegrid.backend.TaskLaunch;
 import io.computegrid.backend.local.Gang.Card;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Cards held by live tasks of this backend. The scheduler already places tasks on free cards; this is the last
- * line of defence against two processes sharing one (for example while a stopped task is still being reaped).
+ * Milli-cards held by live tasks of this backend. The scheduler already places tasks on free cards; this is the
+ * last line of defence against two processes over-using one card (for example while a stopped task is still being
+ * reaped). Fractions of one card may be shared by several tasks as long as they add up to at most 1000.
  */
 final class CardLedger {
-    private final Map<Card, String> busyCards = new HashMap<>(); // guarded by itself
+    private record Slot(String node, int index) {
+    }
+
+    private final Map<Slot, Integer> usedMilli = new HashMap<>(); // guarded by itself
+    private final Map<Slot, String> lastOwner = new HashMap<>();
 
     List<Card> reserve(LaunchRequest r) throws BackendException {
-        Map<Card, Integer> wanted = new LinkedHashMap<>();
+        Map<Slot, Integer> wanted = new LinkedHashMap<>();
+        List<Card> out = new ArrayList<>();
         for (TaskLaunch t : r.tasks()) {
             for (int c : t.cards()) {
-                Integer other = wanted.put(new Card(t.node(), c), t.index());
-                if (other != null) {
-                    throw Requests.invalid("tasks " + other + " and " + t.index() + " were both given card " + c + " on node "
-                            + t.node());
+                Slot s = new Slot(t.node(), c);
+                int sum = wanted.merge(s, t.milliPerCard(), Integer::sum);
+                if (sum > 1000) {
+                    throw Requests.invalid("card " + c + " on node " + t.node() + " was given to tasks for "
+                            + sum + " milli-cards, more than one card");
                 }
+                out.add(new Card(t.node(), c, t.milliPerCard()));
             }
         }
-        synchronized (busyCards) {
-            for (Card c : wanted.keySet()) {
-                String owner = busyCards.get(c);
-                if (owner != null) {
-                    throw new BackendException("card " + c.index() + " on node " + c.node() + " is still in use by "
-                            + owner, true);
+        synchronized (usedMilli) {
+            for (Map.Entry<Slot, Integer> e : wanted.entrySet()) {
+                int used = usedMilli.getOrDefault(e.getKey(), 0);
+                if (used + e.getValue() > 1000) {
+                    throw new BackendException("card " + e.getKey().index() + " on node " + e.getKey().node()
+                            + " is still in use by " + lastOwner.get(e.getKey()), true);
                 }
             }
-            wanted.forEach((c, task) -> busyCards.put(c,
-                    "job " + r.jobId() + " (attempt " + r.attempt() + ", task " + task + ")"));
+            wanted.forEach((s, m) -> {
+                usedMilli.merge(s, m, Integer::sum);
+                lastOwner.put(s, "job " + r.jobId() + " (attempt " + r.attempt() + ")");
+            });
         }
-        return List.copyOf(wanted.keySet());
+        return List.copyOf(out);
     }
 
     void release(List<Card> cards) {
-        synchronized (busyCards) {
-            cards.forEach(busyCards::remove);
+        synchronized (usedMilli) {
+            for (Card c : cards) {
+                Slot s = new Slot(c.node(), c.index());
+                int left = usedMilli.getOrDefault(s, 0) - c.milli();
+                if (left <= 0) {
+                    usedMilli.remove(s);
+                    lastOwner.remove(s);
+                } else {
+                    usedMilli.put(s, left);
+                }
+            }
         }
     }
 }

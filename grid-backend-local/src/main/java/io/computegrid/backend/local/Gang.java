@@ -17,7 +17,8 @@ final class Gang {
     }
 
     /** A logical card on a node; exclusive to one task while that task's processes live. */
-    record Card(String node, int index) {
+    /** A card a task holds, and how many milli-cards of it (1000 unless the job asked for a fraction). */
+    record Card(String node, int index, int milli) {
     }
 
     final Key key;

@@ -122,7 +122,7 @@ public final class LocalBackend implements Backend {
 
     /**
      * Starts every task and returns at once with the job's handle: the task handles joined by commas. A request the
-     * backend can never run (no tasks, fractional cards, a card given twice, a bad variable) throws a non-retryable
+     * backend can never run (no tasks, a card given past its capacity, a bad variable) throws a non-retryable
      * {@link BackendException}; a card still held by a finishing task throws a retryable one. A command that cannot
      * be executed is not an exception: each task reports exit 127 "failed to start: ...". Launching the same job
      * attempt twice returns the first handle.
@@ -173,7 +173,7 @@ public final class LocalBackend implements Backend {
             Path log = r.logDir().resolve("task-" + t.index() + ".log");
             List<Card> cards = new ArrayList<>();
             for (int c : t.cards()) {
-                cards.add(new Card(t.node(), c));
+                cards.add(new Card(t.node(), c, t.milliPerCard()));
             }
             tasks.add(new Task(t.index(), log, cards));
             builders.add(taskProcesses.builder(r, t, port, workDir, log)); // all checks before any process exists

@@ -37,9 +37,8 @@ final class Requests {
                     throw invalid("task " + t.index() + " has a negative card index");
                 }
             }
-            if (t.cards().length > 0 && t.milliPerCard() != 1000) {
-                throw invalid("fractional cards (" + t.milliPerCard() + " milli-cards per card) are not supported "
-                        + "by the local backend yet: a task takes whole cards");
+            if (t.cards().length > 0 && (t.milliPerCard() <= 0 || t.milliPerCard() > 1000)) {
+                throw invalid("task " + t.index() + ": milli-cards per card must be between 1 and 1000");
             }
         }
     }

@@ -166,15 +166,24 @@ class LocalBackendLaunchTest {
     }
 
     @Test
-    void cardsAreExclusiveAndFractionsAreRejected() throws Exception {
+    void wholeCardsAreExclusiveAndFractionsShareACardUpToOneCard() throws Exception {
         backend.launch(job(50, dir).command("sleep", "60").build());
         Started holder = rec.started(50, 0);
         assertThatThrownBy(() -> backend.launch(job(51, dir).command("true").build()))
                 .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.retryable()).isTrue())
-                .hasMessage("card 0 on node node-a is still in use by job 50 (attempt 1, task 0)");
-        assertThatThrownBy(() -> backend.launch(job(52, dir).firstCard(3).milliPerCard(500).command("true").build()))
-                .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.retryable()).isFalse())
-                .hasMessageContaining("fractional cards");
+                .hasMessage("card 0 on node node-a is still in use by job 50 (attempt 1)");
+        // two half cards share card 3; a third half does not fit until one of them ends
+        backend.launch(job(52, dir).firstCard(3).milliPerCard(500).command("sleep", "60").build());
+        backend.launch(job(54, dir).firstCard(3).milliPerCard(500).command("sleep", "60").build());
+        assertThatThrownBy(() -> backend.launch(job(55, dir).firstCard(3).milliPerCard(500).command("true").build()))
+                .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("card 3 on node node-a is still in use");
+        Started half = rec.started(52, 0);
+        backend.cancel(52, 1, half.handle(), "make room");
+        rec.exit(52, 0);
+        backend.launch(job(55, dir).firstCard(3).milliPerCard(500).command("true").build());
+        assertThat(rec.exit(55, 0).exitCode()).isZero();
+        backend.cancel(54, 1, rec.started(54, 0).handle(), "done");
         assertThat(rec.exits(51)).isEmpty();
         assertThat(Files.exists(job(51, dir).logDir())).isFalse(); // a refused launch changes nothing
 
