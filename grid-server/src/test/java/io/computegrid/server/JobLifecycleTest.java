@@ -135,6 +135,32 @@ class JobLifecycleTest {
     }
 
     @Test
+    void higherPriorityPreemptsAndTheVictimResumesFromItsCheckpointDirectory() throws Exception {
+        // the edge pool has 2 nodes x 4 ascend-310 cards; a low-priority gang takes all of them
+        String low = "name: lowprio\npriority: low\ntasks: 2\nresources:\n  accelerator: ascend-310\n  count: 4\n"
+                + "command: [\"sh\", \"-c\", \"echo resume=$GRID_RESUME; touch $GRID_CHECKPOINT_DIR/step; "
+                + "if [ $GRID_RESUME = 1 ]; then exit 0; fi; sleep 300\"]\n";
+        long victim = s.submit(lab(), low);
+        s.await(lab(), victim, Duration.ofSeconds(30), "RUNNING");
+        String high = "name: urgent\npriority: high\nresources:\n  accelerator: ascend-310\n  count: 4\n"
+                + "command: [\"sh\", \"-c\", \"sleep 1\"]\n";
+        long urgent = s.submit(acme, high);
+        assertThat(s.await(acme, urgent, Duration.ofSeconds(60), "SUCCEEDED", "FAILED").get("state").asString())
+                .isEqualTo("SUCCEEDED");
+        JsonNode v = s.await(lab(), victim, Duration.ofSeconds(60), "SUCCEEDED", "FAILED");
+        assertThat(v.get("state").asString()).isEqualTo("SUCCEEDED");
+        assertThat(v.get("attempt").asInt()).isGreaterThanOrEqualTo(2);
+        String events = s.call("GET", "/api/v1/jobs/" + victim + "/events", lab(), null).body();
+        assertThat(events).contains("PREEMPTED").contains("preempted for job " + urgent);
+        String log = s.call("GET", "/api/v1/jobs/" + victim + "/logs?task=0", lab(), null).body();
+        assertThat(log).contains("resume=0").contains("resume=1");
+    }
+
+    private String lab() throws java.io.IOException {
+        return s.memberToken("lab");
+    }
+
+    @Test
     void maxRuntimeIsEnforced() throws Exception {
         long id = s.submit(acme, TestServer.spec("toolong", null, 1, "ascend-910b", 1, "[\"sleep\", \"300\"]",
                 "maxRuntime: 2s\n"));
