@@ -54,7 +54,9 @@ final class UsageRecorder {
     Result record(Handle h, List<UsageInterval> batch, Metering.State st, Instant now) {
         Map<String, UsageInterval> byKey = new LinkedHashMap<>();
         for (UsageInterval u : batch) {
-            byKey.putIfAbsent(u.key(), u);
+            if (u.to().isAfter(u.from())) { // an empty interval holds nothing and must not use up its key
+                byKey.putIfAbsent(u.key(), u);
+            }
         }
         if (byKey.isEmpty()) {
             return new Result(List.of(), 0);

@@ -7,7 +7,8 @@ import java.time.Instant;
  * One closed interval during which a task held resources, as the server reports it: at a final
  * state change (finish, preemption, cancel, failure, lost node) or as a periodic slice of a
  * running task. {@code key} makes the report idempotent: a second report with the same key is
- * ignored. A suggested key is {@code jobId/attempt/taskIndex/fromEpochMillis}.
+ * ignored. A suggested key is {@code jobId/attempt/taskIndex/fromEpochMillis}. An empty interval
+ * ({@code from == to}) is skipped without using up its key.
  *
  * @param milliCards  cards held, in thousandths (1000 = one card)
  * @param cpuMilli    CPU held, in milli-cores
