@@ -81,6 +81,10 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Also run the scheduler this often while jobs wait (default: only on arrivals/ends).")
     double tick;
 
+    @Option(names = "--window", paramLabel = "FROM,TO", description = "Replay only jobs submitted in [FROM, TO): "
+            + "dates (2017-10-01) for philly, seconds from trace start otherwise; either side may be empty.")
+    String window;
+
     @Option(names = "--progress", description = "Show a progress bar even when stderr is not a terminal.")
     boolean progress;
 
@@ -100,7 +104,7 @@ public final class SimulateCommand implements Callable<Integer> {
             boolean bar = progress || System.console() != null;
             List<Bar> bars = new ArrayList<>();
             SimulationRunner.Outcome outcome = SimulationRunner.run(new SimulationRunner.Request(trace, format,
-                    federation, openbNodes, policies, out, options), System::nanoTime, bar ? p -> {
+                    federation, openbNodes, policies, out, options, window), System::nanoTime, bar ? p -> {
                         Bar b = new Bar(p, err);
                         bars.add(b);
                         return b;

@@ -76,6 +76,7 @@ public final class SimEngine {
     private long schedulerNanos;
     private long requestedGpuMilli;
     private long nextTick = Long.MIN_VALUE;
+    private Map<Long, io.computegrid.scheduler.Reason> lastWaiting = Map.of();
 
     public SimEngine(FederationConfig fed, Scheduler scheduler, SimOptions options) {
         this.fed = fed;
@@ -235,6 +236,9 @@ public final class SimEngine {
             for (Placement pl : plan.starts()) {
                 start(p, pl);
             }
+            if (options.fill()) {
+                lastWaiting = plan.waiting();
+            }
             if (plan.preemptions().isEmpty()) {
                 break;
             }
@@ -378,6 +382,8 @@ public final class SimEngine {
             for (PendingJob pj : p.pending.values()) {
                 SimJob j = active.remove(pj.id());
                 j.status = SimJob.Status.UNSCHEDULED;
+                var why = lastWaiting.get(j.id);
+                j.reason = why == null ? "no room on arrival" : why.code() + ": " + why.message();
                 metrics.unscheduled++;
                 metrics.pending--;
                 jobSink.accept(record(j, "unscheduled"));
@@ -430,6 +436,22 @@ public final class SimEngine {
     private JobRecord record(SimJob j, String status) {
         Placement pl = j.placement;
         return new JobRecord(j.jobId, j.tenant, j.totalMilliCards(), j.submit, j.firstStart, j.end, status,
-                j.preemptions, pl == null ? null : pl.center(), pl == null ? null : pl.accelerator(), j.reason);
+                j.preemptions, pl == null ? null : pl.center(), pl == null ? null : pl.accelerator(), j.reason,
+                pl == null ? null : nodes(pl));
+    }
+
+    private static String nodes(Placement pl) {
+        StringBuilder b = new StringBuilder();
+        String last = null;
+        for (var t : pl.tasks()) {
+            if (!t.node().equals(last)) {
+                if (b.length() > 0) {
+                    b.append('+');
+                }
+                b.append(t.node());
+                last = t.node();
+            }
+        }
+        return b.toString();
     }
 }

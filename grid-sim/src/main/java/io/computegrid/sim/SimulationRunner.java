@@ -40,9 +40,14 @@ public final class SimulationRunner {
      * @param out        directory for summary.json, jobs.csv, timeseries.csv and report.html (null: none)
      */
     public record Request(Path trace, String format, Path federation, Path openbNodes, List<String> policies, Path out,
-                          SimOptions options) {
+                          SimOptions options, String window) {
         public Request {
             policies = List.copyOf(policies == null || policies.isEmpty() ? List.of(options.policy()) : policies);
+        }
+
+        public Request(Path trace, String format, Path federation, Path openbNodes, List<String> policies, Path out,
+                       SimOptions options) {
+            this(trace, format, federation, openbNodes, policies, out, options, null);
         }
     }
 
@@ -66,7 +71,8 @@ public final class SimulationRunner {
         TraceFormat format = req.format() == null ? guessFormat(req.trace()) : TraceFormat.byName(req.format());
         FederationConfig fed = federation(req);
         boolean fill = req.options().fill();
-        TraceSource source = new TraceSource(req.trace(), format, fill);
+        long[] window = window(req.window(), format);
+        TraceSource source = new TraceSource(req.trace(), format, fill, window[0], window[1]);
         fed = FederationSetup.withTraceTenants(fed, source.tenants, req.options().tenantCenters());
         List<SimResult> results = new ArrayList<>();
         List<Map<String, Object>> summaries = new ArrayList<>();
@@ -108,6 +114,10 @@ public final class SimulationRunner {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("trace", req.trace().getFileName().toString());
             s.put("format", format.label());
+            if (req.window() != null) {
+                s.put("window", req.window());
+                s.put("outsideWindow", source.outsideWindow);
+            }
             s.putAll(r.summary());
             summaries.add(s);
         }
@@ -120,6 +130,40 @@ public final class SimulationRunner {
             ReportWriter.write(req.out(), title, doc, results);
         }
         return new Outcome(doc, results);
+    }
+
+    /**
+     * {@code FROM,TO}: dates ({@code 2017-10-01} or {@code 2017-10-01 12:00:00}, UTC) for traces with
+     * wall-clock times, seconds from trace start otherwise; either side may be empty.
+     */
+    static long[] window(String w, TraceFormat format) {
+        if (w == null || w.isBlank()) {
+            return new long[]{Long.MIN_VALUE, Long.MAX_VALUE};
+        }
+        String[] parts = w.split(",", -1);
+        if (parts.length != 2) {
+            throw new TraceException("--window takes FROM,TO (got '" + w + "')");
+        }
+        long[] out = {Long.MIN_VALUE, Long.MAX_VALUE};
+        for (int i = 0; i < 2; i++) {
+            String p = parts[i].trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            try {
+                if (format.absoluteTimes()) {
+                    String t = p.length() == 10 ? p + " 00:00:00" : p;
+                    out[i] = java.time.LocalDateTime.parse(t, java.time.format.DateTimeFormatter.ofPattern(
+                            "yyyy-MM-dd HH:mm:ss")).toEpochSecond(java.time.ZoneOffset.UTC) * 1000;
+                } else {
+                    out[i] = Math.round(Double.parseDouble(p) * 1000);
+                }
+            } catch (RuntimeException e) {
+                throw new TraceException("--window: '" + p + "' is not " + (format.absoluteTimes()
+                        ? "a date as YYYY-MM-DD[ HH:MM:SS]" : "a number of seconds"));
+            }
+        }
+        return out;
     }
 
     private static void copy(Path from, Path to) {

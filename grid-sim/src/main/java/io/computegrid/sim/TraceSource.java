@@ -27,11 +27,22 @@ final class TraceSource {
     final long origin;
     final boolean sorted;
     final LinkedHashSet<String> tenants = new LinkedHashSet<>();
+    final long windowFrom;
+    final long windowTo;
+    final long outsideWindow;
     private TraceJob[] held;
 
     TraceSource(Path file, TraceFormat format, boolean fill) {
+        this(file, format, fill, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /** Only jobs submitted in [from, to) (trace time: absolute ms for philly, ms from start otherwise). */
+    TraceSource(Path file, TraceFormat format, boolean fill, long from, long to) {
         this.file = file;
         this.format = format;
+        this.windowFrom = from;
+        this.windowTo = to;
+        long outside = 0;
         long n = 0;
         long min = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
@@ -40,6 +51,10 @@ final class TraceSource {
         try (TraceReader r = format.open(file)) {
             while (r.hasNext()) {
                 TraceJob j = r.next();
+                if (!inWindow(j)) {
+                    outside++;
+                    continue;
+                }
                 n++;
                 tenants.add(j.tenant());
                 min = Math.min(min, j.submitMillis());
@@ -53,22 +68,53 @@ final class TraceSource {
                     + "replayed with --fill (no departures)");
         }
         this.count = n;
+        this.outsideWindow = outside;
         this.origin = format.absoluteTimes() && n > 0 ? min : 0;
         this.sorted = inOrder;
+    }
+
+    boolean inWindow(TraceJob j) {
+        return j.submitMillis() >= windowFrom && j.submitMillis() < windowTo;
+    }
+
+    private Iterator<TraceJob> windowed(TraceReader r) {
+        return new Iterator<>() {
+            TraceJob next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && r.hasNext()) {
+                    TraceJob j = r.next();
+                    if (inWindow(j)) {
+                        next = j;
+                    }
+                }
+                if (next == null) {
+                    r.close();
+                }
+                return next != null;
+            }
+
+            @Override
+            public TraceJob next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                TraceJob j = next;
+                next = null;
+                return j;
+            }
+        };
     }
 
     /** The jobs in submit order, times relative to the trace start. */
     Iterator<TraceJob> replay() {
         if (sorted) {
-            TraceReader r = format.open(file);
+            Iterator<TraceJob> r = windowed(format.open(file));
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
-                    boolean more = r.hasNext();
-                    if (!more) {
-                        r.close();
-                    }
-                    return more;
+                    return r.hasNext();
                 }
 
                 @Override
@@ -81,11 +127,10 @@ final class TraceSource {
         if (held == null) {
             held = new TraceJob[(int) count];
             int i = 0;
-            try (TraceReader r = format.open(file)) {
-                while (r.hasNext() && i < held.length) {
-                    TraceJob j = r.next();
-                    held[i++] = j.withSubmit(j.submitMillis() - origin);
-                }
+            Iterator<TraceJob> r = windowed(format.open(file));
+            while (r.hasNext() && i < held.length) {
+                TraceJob j = r.next();
+                held[i++] = j.withSubmit(j.submitMillis() - origin);
             }
             Arrays.sort(held, Comparator.comparingLong(TraceJob::submitMillis)); // stable: file order on ties
         }
@@ -99,11 +144,7 @@ final class TraceSource {
      */
     Iterator<TraceJob> fill(long capacityMilli, long seed) {
         List<TraceJob> all = new ArrayList<>((int) count);
-        try (TraceReader r = format.open(file)) {
-            while (r.hasNext()) {
-                all.add(r.next());
-            }
-        }
+        windowed(format.open(file)).forEachRemaining(all::add);
         SplittableRandom random = new SplittableRandom(seed);
         return new Iterator<>() {
             long requested;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.computegrid.sim.report.ReportWriter;
 import io.computegrid.sim.trace.TraceException;
+import io.computegrid.sim.trace.TraceJob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +122,38 @@ class RunnerTest {
                 TraceReadersTest.resource("openb-nodes-sample.csv"), List.of("bestfit"), null, fill), null, null)
                 .document();
         assertThat(again.get("gpuAllocationRatio")).isEqualTo(s.get("gpuAllocationRatio"));
+    }
+
+    @Test
+    void tenantCentersPinVirtualClustersAndWindowsCutTheTrace() throws IOException {
+        // philly-head200: 11cb48 and 6214e9 get a center each; every other virtual cluster is rejected
+        Path fed = federation("""
+                centers:
+                  - name: "11cb48"
+                    pools: [{name: gpu, accelerator: nvidia-p100, nodes: 1, acceleratorsPerNode: 8}]
+                  - name: "6214e9"
+                    pools: [{name: gpu, accelerator: nvidia-p100, nodes: 2, acceleratorsPerNode: 8}]
+                """);
+        Path trace = TraceReadersTest.resource("philly-head200.csv");
+        List<TraceJob> all = TraceReadersTest.readAll(io.computegrid.sim.trace.TraceFormat.PHILLY, trace);
+        long pinned = all.stream().filter(j -> j.tenant().equals("11cb48") || j.tenant().equals("6214e9")).count();
+        Path out = dir.resolve("vc");
+        Map<String, Object> s = run(trace, "philly", fed, List.of("fifo"), out,
+                SimOptions.defaults().withTenantCenters(true)).document();
+        assertThat((long) s.get("rejected")).isEqualTo(200 - pinned);
+        for (String row : Files.readAllLines(out.resolve("jobs.csv")).subList(1, 201)) {
+            String[] f = row.split(",");
+            if (!row.contains(",rejected,")) {
+                assertThat(f[10]).as(row).isEqualTo(f[1]); // center == tenant
+            }
+        }
+        long from = java.time.LocalDateTime.of(2017, 10, 9, 0, 0).toEpochSecond(java.time.ZoneOffset.UTC) * 1000;
+        long inWindow = all.stream().filter(j -> j.submitMillis() >= from).count();
+        Map<String, Object> w = SimulationRunner.run(new SimulationRunner.Request(trace, "philly", fed, null,
+                List.of("fifo"), null, SimOptions.defaults().withTenantCenters(true), "2017-10-09,"), null, null)
+                .document();
+        assertThat(w.get("jobs")).isEqualTo(inWindow);
+        assertThat(w.get("outsideWindow")).isEqualTo(200 - inWindow);
     }
 
     @Test

@@ -15,7 +15,7 @@ import tools.jackson.dataformat.csv.CsvSchema;
 /** Streams {@code jobs.csv} as jobs settle (times in seconds from trace start; empty when it never happened). */
 public final class JobsCsv implements JobSink, AutoCloseable {
     public static final String[] COLUMNS = {"job_id", "tenant", "num_gpus", "submit_time", "start_time", "end_time",
-        "status", "queue_seconds", "jct_seconds", "preemptions", "center", "accelerator", "reason"};
+        "status", "queue_seconds", "jct_seconds", "preemptions", "center", "accelerator", "reason", "nodes"};
     private static final CsvMapper MAPPER = CsvMapper.builder().build();
 
     private final BufferedWriter out;
@@ -40,7 +40,8 @@ public final class JobsCsv implements JobSink, AutoCloseable {
             r.start() < 0 ? "" : seconds(r.start()), r.end() < 0 ? "" : seconds(r.end()), r.status(),
             r.start() < 0 ? "" : seconds(r.start() - r.submit()), r.end() < 0 ? "" : seconds(r.end() - r.submit()),
             Integer.toString(r.preemptions()), r.center() == null ? "" : r.center(),
-            r.accelerator() == null ? "" : r.accelerator(), r.reason() == null ? "" : r.reason()});
+            r.accelerator() == null ? "" : r.accelerator(), r.reason() == null ? "" : r.reason(),
+            r.nodes() == null ? "" : r.nodes()});
     }
 
     /** Milli-units as a decimal without trailing zeros (1500 → "1.5", 2000 → "2"). */
