@@ -29,9 +29,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class FederationConfigParser {
     /** Sections owned by subsystems; parsed by them, only carried here. */
-    public static final Set<String> SECTIONS = Set.of("scheduler", "network", "prices", "metering", "datasets");
+    public static final Set<String> SECTIONS = Set.of("scheduler", "network", "prices", "metering", "datasets", "health");
     private static final Set<String> TOP = new LinkedHashSet<>(List.of("accelerators", "centers", "tenants",
-            "priorityClasses", "currency", "scheduler", "network", "prices", "metering", "datasets"));
+            "priorityClasses", "currency", "scheduler", "network", "prices", "metering", "datasets", "health"));
 
     private FederationConfigParser() {
     }

@@ -23,6 +23,7 @@ import io.computegrid.server.jobs.JobService;
 import io.computegrid.server.jobs.JobStore;
 import io.computegrid.server.metrics.GridMetrics;
 import io.computegrid.server.runtime.BackendRegistry;
+import io.computegrid.server.runtime.CenterMonitor;
 import io.computegrid.server.runtime.JobRuntime;
 import io.computegrid.server.scheduling.SchedulingLoop;
 import io.computegrid.spec.JobSpecParser;
@@ -86,6 +87,9 @@ public final class GridServer implements AutoCloseable {
         if (o.demo()) {
             cfg = o.configFile() == null ? DemoFederation.config() : DemoFederation.mergeInto(cfg);
         }
+        // subsystem sections are validated here, once, so a bad file stops the start with the field named
+        io.computegrid.scheduler.SchedulerSettings.of(cfg);
+        HealthSettings.from(cfg);
         return cfg;
     }
 
@@ -134,6 +138,9 @@ public final class GridServer implements AutoCloseable {
         closeInReverse.add(timers::shutdownNow);
         timers.scheduleAtFixedRate(() -> heartbeat(jdbi), 0, 5, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(this::meterQuietly, 60, 60, TimeUnit.SECONDS);
+        HealthSettings health = HealthSettings.from(cfg);
+        CenterMonitor monitor = new CenterMonitor(jdbi, federation, backends, runtime, bus, health.downAfter(), loop::wake);
+        timers.scheduleWithFixedDelay(monitor::checkAll, 0, health.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
 
         List<RouteModule> modules = new ArrayList<>(List.of(new JobRoutes(), new LogRoutes(), new AdminRoutes(),
                 new EventRoutes()));

@@ -2,6 +2,8 @@ package io.computegrid.server.runtime;
 
 import io.computegrid.backend.Backend;
 import io.computegrid.backend.BackendListener;
+import io.computegrid.backend.k8s.KubernetesBackend;
+import io.computegrid.backend.slurm.SlurmBackend;
 import io.computegrid.model.Center;
 
 /** Creates the remote backends (Slurm, Kubernetes) for a center. */
@@ -10,10 +12,10 @@ final class BackendFactories {
     }
 
     static Backend slurm(Center c, BackendListener listener) {
-        throw new IllegalArgumentException("center " + c.name() + ": the slurm backend is not available in this build");
+        return new SlurmBackend(c.name(), c.backend(), listener);
     }
 
     static Backend kubernetes(Center c, BackendListener listener) {
-        throw new IllegalArgumentException("center " + c.name() + ": the kubernetes backend is not available in this build");
+        return new KubernetesBackend(c.name(), c.backend(), listener);
     }
 }

@@ -426,6 +426,22 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         }
     }
 
+    /**
+     * A job whose center went down: closed as lost now, remembered as an orphan of that center (to
+     * cancel there if it comes back) and requeued.
+     */
+    public void requeueFromLostCenter(long jobId, String center, String reason) {
+        Optional<JobRow> row = jobs.find(jobId);
+        if (row.isEmpty() || !row.get().state().isActive() || !center.equals(row.get().center())) {
+            return;
+        }
+        JobRow j = row.get();
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO orphans(job_id, attempt, center, handle) VALUES (:j, :a, :c, :h) "
+                + "ON CONFLICT DO NOTHING").bind("j", j.id()).bind("a", j.attempt()).bind("c", center)
+                .bind("h", j.handle()).execute());
+        markLost(j, Instant.ofEpochMilli(clock.nowMillis()), reason);
+    }
+
     private void markLost(JobRow j, Instant lastAlive, String reason) {
         EventBus.Batch ev = bus.batch();
         jdbi.useTransaction(h -> {
