@@ -88,14 +88,17 @@ public final class SimResult {
         return m.busyMillis == 0 || capacityMilli == 0 ? 0 : m.allocatedMilliMillis / (capacityMilli * m.busyMillis);
     }
 
-    /** Jain's index over tenants' average slowdown (1 = every tenant waits alike). */
+    /**
+     * Jain's index over tenants' normalised service, 1 / average slowdown (the share of the speed they would
+     * get alone): 1 when every tenant gets the same share, towards 1/n when one tenant gets all of it.
+     */
     public double jainFairness() {
         double sum = 0;
         double sq = 0;
         int n = 0;
         for (Metrics.TenantStats t : m.tenants.values()) {
             if (t.finished > 0) {
-                double x = t.sumSlowdown / t.finished;
+                double x = t.finished / t.sumSlowdown;
                 sum += x;
                 sq += x * x;
                 n++;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * </pre>
  * Quotas (8 cards each) never bind, so b waits for capacity beside a and blocks c (no backfill). avg JCT 410/3, avg queue 80, avg slowdown 4,
  * p50 JCT 150 and p99 160 (nearest rank), makespan 170, lower bound max(440 card-s / 4 cards, 100) = 110,
- * utilization 440 / (4 x 170), Jain over tenants' slowdowns (2 and 8): 100 / (2 x 68).
+ * utilization 440 / (4 x 170), Jain over tenants' 1/slowdown (1/2 and 1/8): 0.625^2 / (2 x 0.265625) = 100 / 136.
  */
 class HandComputedTraceTest {
     static final String FED = """
