@@ -55,7 +55,7 @@ public final class SimulateCommand implements Callable<Integer> {
     String output;
 
     @Option(names = "--fill", description = "The packing experiment: arrivals in order, no departures, until GPU "
-            + "requests reach 100% of capacity (summary holds gpuAllocationRatio).")
+            + "requests reach 100%% of capacity (summary holds gpuAllocationRatio).")
     boolean fill;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed for random choices.")
