@@ -88,8 +88,10 @@ final class UsageRecorder {
         // charges in time order, so vouchers are consumed in the order the usage happened
         todo.sort(Comparator.comparing(UsageInterval::to).thenComparing(UsageInterval::key));
         Map<String, List<Voucher>> open = new HashMap<>();
+        Map<Long, BigDecimal> before = new HashMap<>();
         for (Voucher v : vouchers.lockActive(h, tenants.stream().sorted().toList())) {
             open.computeIfAbsent(v.tenant(), t -> new ArrayList<>()).add(v);
+            before.put(v.id(), v.remaining());
         }
         Money money = st.money();
         PriceBook book = st.prices();
@@ -134,7 +136,9 @@ final class UsageRecorder {
         Map<Long, BigDecimal> remaining = new HashMap<>();
         for (List<Voucher> vs : open.values()) {
             for (Voucher v : vs) {
-                remaining.put(v.id(), v.remaining());
+                if (v.remaining().compareTo(before.get(v.id())) != 0) {
+                    remaining.put(v.id(), v.remaining());
+                }
             }
         }
         vouchers.setRemaining(h, remaining);
