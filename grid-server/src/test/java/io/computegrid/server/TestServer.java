@@ -31,7 +31,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public void start() throws IOException {
-        server = new GridServer(new ServerOptions("127.0.0.1", 0, data, null, null, null, true, config, null)).start();
+        server = new GridServer(new ServerOptions("127.0.0.1", 0, data, null, null, null, config == null, config, null)).start();
     }
 
     public void restart() throws IOException {
