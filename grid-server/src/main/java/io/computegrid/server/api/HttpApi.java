@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    /** One key=value line per request (debug level: enable with -Dorg.slf4j.simpleLogger.log.access=debug). */
+    private static final Logger access = LoggerFactory.getLogger("access");
     public static final long MAX_BODY = 1 << 20;
     private static final String STARTED = "grid.started";
 
@@ -56,8 +58,14 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.after(ctx -> {
                 Long started = ctx.attribute(STARTED);
                 if (started != null && ctx.endpoint() != null) {
-                    api.metrics().request(ctx.method().name(), ctx.endpoint().path, ctx.statusCode(),
-                            System.nanoTime() - started);
+                    long nanos = System.nanoTime() - started;
+                    api.metrics().request(ctx.method().name(), ctx.endpoint().path, ctx.statusCode(), nanos);
+                    if (access.isDebugEnabled()) {
+                        Principal who = ctx.attribute(Api.PRINCIPAL);
+                        access.debug("method={} path={} status={} micros={} token={} tenant={}", ctx.method(),
+                                ctx.path(), ctx.statusCode(), nanos / 1000, who == null ? "-" : who.tokenId(),
+                                who == null || who.tenant() == null ? "-" : who.tenant());
+                    }
                 }
             });
             cfg.routes.get("/healthz", ctx -> Json.ok(ctx, Json.map("status", "alive")));

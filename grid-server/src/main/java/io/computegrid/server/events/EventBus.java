@@ -11,6 +11,8 @@ import org.jdbi.v3.core.Handle;
  * events) only after that transaction commits, so nobody sees what was rolled back.
  */
 public final class EventBus {
+    /** Every job event also goes to the log as one key=value line. */
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("events");
     private final List<Consumer<JobEvent>> subscribers = new CopyOnWriteArrayList<>();
 
     public Runnable subscribe(Consumer<JobEvent> s) {
@@ -42,6 +44,8 @@ public final class EventBus {
         /** Call after commit. */
         public void publish() {
             for (JobEvent e : events) {
+                log.info("job={} tenant={} event={} state={} msg=\"{}\"", e.jobId(), e.tenant(), e.type(),
+                        e.state() == null ? "-" : e.state(), e.message().replace("\"", "'"));
                 for (Consumer<JobEvent> s : subscribers) {
                     try {
                         s.accept(e);
