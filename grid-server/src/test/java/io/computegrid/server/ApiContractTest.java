@@ -65,6 +65,9 @@ class ApiContractTest {
                 new Call("POST", "/api/v1/tenants", "{\"name\": \"evil\"}"),
                 new Call("PUT", "/api/v1/tenants/acme/quotas", "{\"quota\": {\"nvidia-a100\": 999}}"),
                 new Call("POST", "/api/v1/tokens", "{\"tenant\": \"acme\", \"role\": \"member\"}"),
+                new Call("PUT", "/api/v1/tenants/acme", "{\"weight\": 50}"),
+                new Call("GET", "/api/v1/settings/scheduler", null),
+                new Call("PUT", "/api/v1/settings/scheduler", "{\"maxJobsPerCycle\": 1}"),
                 new Call("GET", "/api/v1/openapi.json", null),
                 new Call("GET", "/metrics", null));
     }
@@ -72,7 +75,8 @@ class ApiContractTest {
     String fingerprint() {
         return s.server.database().jdbi().withHandle(h -> h.createQuery("""
                 SELECT (SELECT count(*) FROM jobs) || '/' || (SELECT count(*) FROM tokens) || '/'
-                    || (SELECT count(*) FROM tenants) || '/' || (SELECT string_agg(tenant || accelerator || nominal, ',' ORDER BY tenant, accelerator) FROM quotas)
+                    || (SELECT string_agg(name || weight, ',' ORDER BY name) FROM tenants) || '/'
+                    || (SELECT count(*) FROM settings WHERE key LIKE 'section.%') || '/' || (SELECT string_agg(tenant || accelerator || nominal, ',' ORDER BY tenant, accelerator) FROM quotas)
                     || '/' || (SELECT state || COALESCE(stop_request, '') FROM jobs WHERE id = :id)""")
                 .bind("id", acmeJob).mapTo(String.class).one());
     }
@@ -208,6 +212,25 @@ class ApiContractTest {
         // a wrong document must be caught: the checker is not a rubber stamp
         assertThat(v.validate(tools.jackson.databind.json.JsonMapper.builder().build().readTree("{\"id\": \"x\"}"),
                 v.responseSchema("/api/v1/jobs/{id}", "GET", 200))).isNotEmpty();
+    }
+
+    @Test
+    void schedulerSettingsAndTenantWeightsChangeAtRunTimeAfterValidation() {
+        TestServer.Res bad = s.call("PUT", "/api/v1/settings/scheduler", admin, "{\"maxJobsPerCycle\": -3}");
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.json().get("detail").asString()).contains("maxJobsPerCycle");
+        assertThat(s.call("PUT", "/api/v1/settings/nothing", admin, "{}").status()).isEqualTo(404);
+        TestServer.Res ok = s.call("PUT", "/api/v1/settings/scheduler", admin,
+                "{\"maxJobsPerCycle\": 5000, \"preemption\": {\"enabled\": true, \"reclaimGraceSeconds\": 30}}");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(s.call("GET", "/api/v1/settings/scheduler", admin, null).json().get("maxJobsPerCycle").asInt())
+                .isEqualTo(5000);
+        TestServer.Res w = s.call("PUT", "/api/v1/tenants/lab", admin, "{\"weight\": 3}");
+        assertThat(w.status()).as(w.body()).isEqualTo(200);
+        assertThat(w.json().get("weight").asDouble()).isEqualTo(3.0);
+        assertThat(s.call("PUT", "/api/v1/tenants/lab", admin, "{\"weight\": 0}").status()).isEqualTo(400);
+        // jobs still schedule with the new settings
+        s.call("PUT", "/api/v1/settings/scheduler", admin, "{}");
     }
 
     @Test

@@ -92,6 +92,51 @@ public final class AdminRoutes implements RouteModule {
             Json.ok(ctx, tenant(api.federation().current().tenants().stream()
                     .filter(x -> x.name().equals(name)).findFirst().orElseThrow()));
         });
+        r.put("/api/v1/tenants/{name}", ctx -> {
+            Api.operator(ctx);
+            String name = ctx.pathParam("name");
+            Tenant old = api.federation().current().tenants().stream().filter(x -> x.name().equals(name)).findFirst()
+                    .orElseThrow(() -> ApiException.notFound("no tenant " + Api.clip(name)));
+            Fields f = new Fields(Json.body(ctx), "");
+            double weight;
+            String region;
+            try {
+                f.rejectUnknown(Set.of("weight", "region"));
+                weight = f.number("weight", old.weight(), 0.0001, 1_000_000);
+                region = f.string("region", old.region());
+                new Tenant(name, weight, region, old.quotas());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            api.jdbi().useHandle(h -> h.createUpdate("UPDATE tenants SET weight = :w, region = :r WHERE name = :n")
+                    .bind("w", weight).bind("r", region).bind("n", name).execute());
+            api.federation().reload();
+            api.scheduling().wake();
+            Json.ok(ctx, tenant(api.federation().current().tenants().stream()
+                    .filter(x -> x.name().equals(name)).findFirst().orElseThrow()));
+        });
+        r.get("/api/v1/settings/{section}", ctx -> {
+            Api.operator(ctx);
+            String section = runtimeSection(ctx);
+            Json.ok(ctx, api.federation().current().section(section).orElse(Json.MAPPER.createObjectNode()));
+        });
+        r.put("/api/v1/settings/{section}", ctx -> {
+            Api.operator(ctx);
+            String section = runtimeSection(ctx);
+            JsonNode body = Json.body(ctx);
+            var cur = api.federation().current();
+            var sections = new java.util.HashMap<>(cur.sections());
+            sections.put(section, body);
+            try {
+                io.computegrid.scheduler.SchedulerSettings.of(new io.computegrid.config.FederationConfig(cur.catalog(),
+                        cur.centers(), cur.tenants(), cur.priorityClasses(), cur.currency(), sections));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            api.federation().putSection(section, body);
+            api.scheduling().wake();
+            Json.ok(ctx, body);
+        });
         r.post("/api/v1/tokens", ctx -> {
             Principal who = Api.operator(ctx);
             Fields f = new Fields(Json.body(ctx), "");
@@ -117,6 +162,15 @@ public final class AdminRoutes implements RouteModule {
             Json.send(ctx, 201, Json.map("id", issued.id(), "token", issued.token(), "role", role.label(),
                     "tenant", tenant));
         });
+    }
+
+    private static String runtimeSection(io.javalin.http.Context ctx) {
+        String s = ctx.pathParam("section");
+        if (!Federation.RUNTIME_SECTIONS.contains(s)) {
+            throw ApiException.notFound("no runtime setting section " + Api.clip(s) + "; known: "
+                    + String.join(", ", new java.util.TreeSet<>(Federation.RUNTIME_SECTIONS)));
+        }
+        return s;
     }
 
     private static Tenant parseTenant(JsonNode doc, ApiContext api) {

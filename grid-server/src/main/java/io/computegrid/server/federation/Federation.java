@@ -141,10 +141,27 @@ public final class Federation {
                     rs.getString("name"), rs.getString("region"), Tier.valueOf(rs.getString("tier")),
                     parseBackend(rs.getString("backend")), pools.getOrDefault(rs.getString("name"), List.of()),
                     rs.getDouble("green_share"), rs.getDouble("pue"), rs.getString("provider"))).list();
+            Map<String, tools.jackson.databind.JsonNode> sections = new LinkedHashMap<>(base.sections());
+            h.createQuery("SELECT key, value FROM settings WHERE key LIKE 'section.%'").map((rs, ctx) -> {
+                sections.put(rs.getString("key").substring("section.".length()),
+                        Documents.json().readTree(rs.getString("value")));
+                return 0;
+            }).list();
             return new FederationConfig(base.catalog(), centers, tenants, base.priorityClasses(), base.currency(),
-                    base.sections());
+                    sections);
         });
         current = f;
+    }
+
+    /** Sections an operator may replace at run time (validated by the caller before). */
+    public static final java.util.Set<String> RUNTIME_SECTIONS = java.util.Set.of("scheduler", "network");
+
+    /** Replaces a config section at run time; it overrides the file's until replaced again. */
+    public void putSection(String name, tools.jackson.databind.JsonNode value) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO settings(key, value) VALUES (:k, :v) "
+                        + "ON CONFLICT (key) DO UPDATE SET value = :v")
+                .bind("k", "section." + name).bind("v", Documents.json().writeValueAsString(value)).execute());
+        reload();
     }
 
     static String backendJson(BackendSpec b) {
