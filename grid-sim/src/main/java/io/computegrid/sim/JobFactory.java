@@ -46,6 +46,7 @@ final class JobFactory {
         long duration = Math.max(0, t.durationMillis());
         SimJob j = new SimJob(id, t.jobId(), t.tenant(), t.submitMillis(), duration, m.tasks, m.perTask,
                 t.maxRuntimeMillis(), m.centers, m.partition);
+        j.requestedMilli = t.milliGpus();
         if (m.rejection == null && !fed.tenants().isEmpty() && fed.tenants().stream()
                 .noneMatch(x -> x.name().equals(t.tenant()))) {
             j.status = SimJob.Status.REJECTED;

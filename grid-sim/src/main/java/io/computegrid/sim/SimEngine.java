@@ -196,13 +196,13 @@ public final class SimEngine {
     }
 
     private boolean arrive(SimJob j) {
+        requestedGpuMilli += j.requestedMilli;
         if (j.status == SimJob.Status.REJECTED) {
             metrics.rejected(j);
             jobSink.accept(record(j, "rejected"));
             return false;
         }
         metrics.accepted(j, options.maxSpeed());
-        requestedGpuMilli += j.totalMilliCards();
         Partition p = partitions.get(j.partition);
         p.pending.put(j.id, pending(j));
         p.dirty = true;
@@ -435,7 +435,7 @@ public final class SimEngine {
 
     private JobRecord record(SimJob j, String status) {
         Placement pl = j.placement;
-        return new JobRecord(j.jobId, j.tenant, j.totalMilliCards(), j.submit, j.firstStart, j.end, status,
+        return new JobRecord(j.jobId, j.tenant, j.requestedMilli, j.submit, j.firstStart, j.end, status,
                 j.preemptions, pl == null ? null : pl.center(), pl == null ? null : pl.accelerator(), j.reason,
                 pl == null ? null : nodes(pl));
     }

@@ -39,6 +39,8 @@ final class SimJob {
     int checkpoints;
     boolean killAtLimit;
     String reason;
+    /** The trace's request in milli-cards (also for rejected jobs, whose gang was never built). */
+    long requestedMilli;
 
     SimJob(long id, String jobId, String tenant, long submit, long duration, int tasks, TaskResources perTask,
            long maxRuntime, List<String> centers, int partition) {

@@ -101,7 +101,7 @@ class RunnerTest {
         assertThat(s.get("jobs")).isEqualTo(4L);
         List<String> rows = Files.readAllLines(out.resolve("jobs.csv"));
         assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("wrong-model,").contains(",rejected,"));
-        assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("too-big,").contains(",rejected,")
+        assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("too-big,default,32,1,,,rejected,")
                 .contains("do not fit"));
         assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("nowhere,").contains(",rejected,"));
     }
