@@ -47,6 +47,9 @@ final class JobFactory {
         SimJob j = new SimJob(id, t.jobId(), t.tenant(), t.submitMillis(), duration, m.tasks, m.perTask,
                 t.maxRuntimeMillis(), m.centers, m.partition);
         j.requestedMilli = t.milliGpus();
+        if (t.dataCenter() != null && t.dataGb() > 0) {
+            j.datasets = List.of(new io.computegrid.model.Dataset("input", t.dataCenter(), t.dataGb()));
+        }
         if (m.rejection == null && !fed.tenants().isEmpty() && fed.tenants().stream()
                 .noneMatch(x -> x.name().equals(t.tenant()))) {
             j.status = SimJob.Status.REJECTED;

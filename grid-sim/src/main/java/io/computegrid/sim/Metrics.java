@@ -42,6 +42,7 @@ final class Metrics {
     long unscheduled;
     long preemptions;
     double lostCardMillis;
+    long transferMillis;
     double workMilliMillis;
     long maxIdealEnd = Long.MIN_VALUE;
     // time series

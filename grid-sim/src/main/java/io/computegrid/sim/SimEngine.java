@@ -63,6 +63,7 @@ public final class SimEngine {
     private final Map<String, Long> tenantMilli = new HashMap<>();
     private final Metrics metrics;
     private final int priority;
+    private final io.computegrid.scheduler.SchedulerSettings.Network network;
     private JobSink jobSink = JobSink.NONE;
     private UsageSink usageSink = UsageSink.NONE;
     private ProgressListener progress = ProgressListener.NONE;
@@ -86,6 +87,7 @@ public final class SimEngine {
         this.factory = new JobFactory(fed, options);
         this.metrics = new Metrics(cluster.gpuCapacityMilli);
         this.priority = fed.priority("normal").map(PriorityClass::value).orElse(100);
+        this.network = io.computegrid.scheduler.SchedulerSettings.of(fed).network();
         if (options.tenantCenters()) {
             for (int c = 0; c < cluster.centers.size(); c++) {
                 partitions.add(new Partition(cluster.nodesOf(c)));
@@ -213,7 +215,7 @@ public final class SimEngine {
 
     private PendingJob pending(SimJob j) {
         return new PendingJob(j.id, j.tenant, priority, j.id, j.submit, j.tasks, j.perTask, j.maxRuntime, 0, true,
-                null, List.of(), j.centers, j.attainedCardMillis, j.remaining);
+                null, j.datasets, j.centers, j.attainedCardMillis, j.remaining);
     }
 
     private void cycle(Partition p, Clock clock) {
@@ -284,7 +286,9 @@ public final class SimEngine {
         j.status = SimJob.Status.RUNNING;
         j.placement = pl;
         j.runStart = now;
-        j.overhead = j.attempt > 0 ? options.restartOverheadMillis() : 0;
+        j.transfer = transferMillis(j, pl.center());
+        j.overhead = (j.attempt > 0 ? options.restartOverheadMillis() : 0) + j.transfer;
+        metrics.transferMillis += j.transfer;
         j.speed = speed(j, pl.accelerator());
         j.checkpoints = 0;
         long m = 0;
@@ -308,6 +312,18 @@ public final class SimEngine {
         if (!options.fill()) {
             heap.add(new Event(now + runFor, seq++, END, j, j.attempt));
         }
+    }
+
+    /** Stage-in: each dataset not in the job's center moves at the federation's bandwidth between the centers. */
+    private long transferMillis(SimJob j, String center) {
+        double seconds = 0;
+        for (io.computegrid.model.Dataset d : j.datasets) {
+            double gbps = network.bandwidth(d.center(), center);
+            if (!Double.isInfinite(gbps)) {
+                seconds += d.sizeGb() * 8 / gbps;
+            }
+        }
+        return (long) Math.ceil(seconds * 1000);
     }
 
     private long runTime(SimJob j) {

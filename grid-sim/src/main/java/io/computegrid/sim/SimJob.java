@@ -41,6 +41,10 @@ final class SimJob {
     String reason;
     /** The trace's request in milli-cards (also for rejected jobs, whose gang was never built). */
     long requestedMilli;
+    /** Input data to move to where the job runs (empty: none). */
+    List<io.computegrid.model.Dataset> datasets = List.of();
+    /** Stage-in time of the current attempt (part of {@link #overhead}). */
+    long transfer;
 
     SimJob(long id, String jobId, String tenant, long submit, long duration, int tasks, TaskResources perTask,
            long maxRuntime, List<String> centers, int partition) {

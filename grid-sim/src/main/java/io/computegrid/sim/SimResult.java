@@ -141,6 +141,7 @@ public final class SimResult {
         s.put("jainFairness", round(jainFairness()));
         s.put("preemptions", m.preemptions);
         s.put("lostGpuHours", round(m.lostCardMillis / 1000.0 / 3600.0));
+        s.put("transferHours", round(m.transferMillis / 3_600_000.0));
         s.put("capacityGpus", capacityMilli / 1000.0);
         if (options.fill()) {
             s.put("gpuAllocationRatio", round(gpuAllocationRatio()));

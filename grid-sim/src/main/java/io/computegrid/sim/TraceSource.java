@@ -171,7 +171,7 @@ final class TraceSource {
                 long t = i * 1000L;
                 i++;
                 return new TraceJob(j.line(), j.jobId(), j.tenant(), t, Long.MAX_VALUE / 4, j.milliGpus(),
-                        j.cpuMilli(), j.memoryMiB(), j.gpuTypes(), 0, j.center());
+                        j.cpuMilli(), j.memoryMiB(), j.gpuTypes(), 0, j.center(), j.dataCenter(), j.dataGb());
             }
         };
     }

@@ -157,6 +157,34 @@ class RunnerTest {
     }
 
     @Test
+    void inputDataAwayFromTheJobsCenterIsMovedFirst() throws IOException {
+        Path fed = federation("""
+                centers:
+                  - name: a
+                    pools: [{name: gpu, accelerator: nvidia-a100, nodes: 1, acceleratorsPerNode: 8}]
+                  - name: b
+                    pools: [{name: gpu, accelerator: nvidia-a100, nodes: 1, acceleratorsPerNode: 8}]
+                network:
+                  bandwidth: [{from: a, to: b, gbps: 8}]
+                """);
+        Path trace = dir.resolve("d.csv");
+        Files.writeString(trace, "job_id,submit_time,duration,num_gpus,center,data_center,data_gb\n"
+                + "local,0,50,1,a,a,100\n"
+                + "remote,0,50,1,b,a,100\n");
+        Path out = dir.resolve("out");
+        Map<String, Object> s = run(trace, "csv", fed, List.of("fifo"), out, SimOptions.defaults()).document();
+        // 100 GB at 8 Gbit/s = 100 s before the 50 s of work
+        assertThat(Files.readAllLines(out.resolve("jobs.csv"))).anySatisfy(r -> assertThat(r)
+                .startsWith("remote,default,1,0,0,150,completed")).anySatisfy(r -> assertThat(r)
+                .startsWith("local,default,1,0,0,50,completed"));
+        assertThat((double) s.get("transferHours")).isEqualTo(SimResult.round(100 / 3600.0));
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "submit_time,duration,num_gpus,data_gb\n0,1,1,5\n");
+        assertThatThrownBy(() -> run(bad, "csv", fed, List.of("fifo"), null, SimOptions.defaults()))
+                .hasMessage("bad.csv:2: column 4 (data_gb): needs data_center, the center that holds the data");
+    }
+
+    @Test
     void badRequestsAreOneLineErrors() throws IOException {
         Path trace = TraceReadersTest.resource("philly-head200.csv");
         Path fed = federation(SMALL_PHILLY);

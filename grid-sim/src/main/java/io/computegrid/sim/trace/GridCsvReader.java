@@ -11,7 +11,7 @@ import java.util.NoSuchElementException;
  * The project's CSV trace (CONTRACT.md): {@code submit_time} (seconds from trace start),
  * {@code duration} (seconds), {@code num_gpus} (a fraction up to 1, or whole cards), and optional
  * {@code tenant}, {@code gpu_type} (one model or "a|b"), {@code job_id}, {@code max_runtime} (seconds)
- * and {@code center}.
+ * and {@code center}, plus {@code data_center} and {@code data_gb} (input data to move to where the job runs).
  */
 final class GridCsvReader implements TraceReader {
     private final CsvRows rows;
@@ -23,6 +23,8 @@ final class GridCsvReader implements TraceReader {
     private final int jobId;
     private final int maxRuntime;
     private final int center;
+    private final int dataCenter;
+    private final int dataGb;
     private TraceJob next;
     private long count;
 
@@ -37,6 +39,8 @@ final class GridCsvReader implements TraceReader {
             jobId = rows.optional("job_id");
             maxRuntime = rows.optional("max_runtime");
             center = rows.optional("center");
+            dataCenter = rows.optional("data_center");
+            dataGb = rows.optional("data_gb");
         } catch (RuntimeException e) {
             rows.close();
             throw e;
@@ -99,7 +103,12 @@ final class GridCsvReader implements TraceReader {
             }
         }
         String c = center >= 0 && !rows.text(center).isEmpty() ? name(center, null, "center") : null;
-        return new TraceJob(rows.line(), id, t, sub, dur, milli, 0, 0, models, limit, c);
+        String dc = dataCenter >= 0 && !rows.text(dataCenter).isEmpty() ? name(dataCenter, null, "center") : null;
+        double gb = dataGb >= 0 && !rows.text(dataGb).isEmpty() ? rows.nonNegative(dataGb) : 0;
+        if (gb > 0 && dc == null) {
+            throw rows.error(dataGb, "needs data_center, the center that holds the data");
+        }
+        return new TraceJob(rows.line(), id, t, sub, dur, milli, 0, 0, models, limit, c, dc, gb);
     }
 
     private String name(int col, String fallback, String what) {
