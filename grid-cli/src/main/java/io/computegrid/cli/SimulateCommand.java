@@ -101,7 +101,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 err.println("grid simulate: -o takes json or text, not '" + output + "'");
                 return 2;
             }
-            boolean bar = progress || System.console() != null;
+            boolean bar = progress || stderrIsTerminal();
             List<Bar> bars = new ArrayList<>();
             SimulationRunner.Outcome outcome = SimulationRunner.run(new SimulationRunner.Request(trace, format,
                     federation, openbNodes, policies, out, options, window), System::nanoTime, bar ? p -> {
@@ -125,6 +125,16 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             err.println("grid simulate: " + oneLine(e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
+        }
+    }
+
+    /** Whether stderr is a terminal (Linux: where fd 2 points; elsewhere: whether there is a console). */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null;
         }
     }
 
