@@ -8,6 +8,6 @@ final class Extensions {
     }
 
     static List<Object> commands() {
-        return List.of();
+        return List.copyOf(io.computegrid.cli.billing.BillingCommands.commands());
     }
 }

@@ -22,6 +22,12 @@ import io.computegrid.server.jobs.JobPaths;
 import io.computegrid.server.jobs.JobService;
 import io.computegrid.server.jobs.JobStore;
 import io.computegrid.server.metrics.GridMetrics;
+import io.computegrid.metering.Metering;
+import io.computegrid.metering.budget.Overrun;
+import io.computegrid.metering.budget.RunningJob;
+import io.computegrid.server.billing.BillingRoutes;
+import io.computegrid.server.billing.BudgetCheck;
+import io.computegrid.server.billing.MeteringUsageRecorder;
 import io.computegrid.server.runtime.BackendRegistry;
 import io.computegrid.server.runtime.CenterMonitor;
 import io.computegrid.server.runtime.JobRuntime;
@@ -59,6 +65,7 @@ public final class GridServer implements AutoCloseable {
     private JobRuntime runtime;
     private SchedulingLoop loop;
     private Federation federation;
+    private Metering metering;
     private ApiContext api;
     private final List<RouteModule> extraModules = new ArrayList<>();
 
@@ -104,6 +111,8 @@ public final class GridServer implements AutoCloseable {
         var jdbi = db.jdbi();
         federation = new Federation(jdbi, cfg);
         federation.applyConfig();
+        metering = new Metering(jdbi, federation.current());
+        federation.onReload(metering::syncConfig);
         TokenService tokens = new TokenService(jdbi);
         bootstrapTokens(tokens, data, cfg);
         Instant lastAlive = readHeartbeat(jdbi);
@@ -117,6 +126,7 @@ public final class GridServer implements AutoCloseable {
         closeInReverse.add(backends);
         SchedulingLoop[] loopRef = new SchedulingLoop[1];
         runtime = new JobRuntime(jdbi, jobs, bus, paths, federation, backends, WALL, () -> loopRef[0].wake());
+        runtime.usageRecorder(new MeteringUsageRecorder(metering));
         closeInReverse.add(runtime);
         for (Center c : federation.current().centers()) {
             backends.create(c, runtime);
@@ -125,6 +135,10 @@ public final class GridServer implements AutoCloseable {
         loop = new SchedulingLoop(jdbi, jobs, federation, runtime, bus, metrics, Policies.byName(policy), WALL);
         loopRef[0] = loop;
         JobService jobService = new JobService(jobs, parser, federation, bus, runtime, loop::wake);
+        jobService.submitHook(new BudgetCheck(metering));
+        if (options.demo()) {
+            DemoFederation.fund(metering);
+        }
         api = new ApiContext(jdbi, federation, jobs, jobService, paths, tokens, bus, metrics, loop);
 
         runtime.recover(lastAlive);
@@ -137,13 +151,14 @@ public final class GridServer implements AutoCloseable {
         });
         closeInReverse.add(timers::shutdownNow);
         timers.scheduleAtFixedRate(() -> heartbeat(jdbi), 0, 5, TimeUnit.SECONDS);
-        timers.scheduleAtFixedRate(this::meterQuietly, 60, 60, TimeUnit.SECONDS);
+        int slice = metering.sliceSeconds();
+        timers.scheduleAtFixedRate(this::meterQuietly, slice, slice, TimeUnit.SECONDS);
         HealthSettings health = HealthSettings.from(cfg);
         CenterMonitor monitor = new CenterMonitor(jdbi, federation, backends, runtime, bus, health.downAfter(), loop::wake);
         timers.scheduleWithFixedDelay(monitor::checkAll, 0, health.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
 
         List<RouteModule> modules = new ArrayList<>(List.of(new JobRoutes(), new LogRoutes(), new AdminRoutes(),
-                new EventRoutes()));
+                new EventRoutes(), new BillingRoutes(metering)));
         modules.addAll(extraModules);
         http = new HttpApi(api, modules, () -> ready).start(options.host(), options.port());
         closeInReverse.add(http);
@@ -152,9 +167,20 @@ public final class GridServer implements AutoCloseable {
         return this;
     }
 
+    /** A metering slice: usage of every running task, budget caps, voucher expiry. */
     private void meterQuietly() {
         try {
-            runtime.meterRunning();
+            List<Overrun> over = new ArrayList<>();
+            runtime.meterRunning((h, running) -> over.addAll(metering.overruns(h, running.stream()
+                    .map(j -> new RunningJob(j.id(), j.tenant(), null)).toList())));
+            for (Overrun o : over) {
+                if (o.stop()) {
+                    runtime.stop(o.jobId(), "CANCEL", "stopped at its budget cap: " + o.reason());
+                } else {
+                    log.warn("job={} tenant={} event=BUDGET_ALERT msg=\"{}\"", o.jobId(), o.tenant(), o.reason());
+                }
+            }
+            metering.expireDueVouchers();
         } catch (RuntimeException e) {
             log.warn("periodic metering failed: {}", e.toString());
         }
@@ -213,6 +239,10 @@ public final class GridServer implements AutoCloseable {
 
     public Federation federationState() {
         return federation;
+    }
+
+    public Metering metering() {
+        return metering;
     }
 
     public Database database() {

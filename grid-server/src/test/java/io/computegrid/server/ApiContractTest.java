@@ -234,6 +234,23 @@ class ApiContractTest {
     }
 
     @Test
+    void pricedWorkNeedsFundsAndTheQuoteComesBackWithTheId() throws Exception {
+        assertThat(s.call("POST", "/api/v1/tenants", admin, "{\"name\": \"broke\", \"quota\": {\"nvidia-a100\": 8}}")
+                .status()).isEqualTo(201);
+        String broke = s.call("POST", "/api/v1/tokens", admin, "{\"tenant\": \"broke\", \"role\": \"member\"}")
+                .json().get("token").asString();
+        String spec = TestServer.spec("paid", null, 2, "nvidia-a100", 1, "[\"true\"]", "maxRuntime: 30m\n");
+        TestServer.Res refused = s.call("POST", "/api/v1/jobs", broke, spec, "application/yaml");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(402);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        TestServer.Res ok = s.call("POST", "/api/v1/jobs", acme, spec, "application/yaml");
+        assertThat(ok.status()).isEqualTo(201);
+        // 2 tasks x 1 card x 0.5 h at the demo price of 12.00 per A100 card-hour
+        assertThat(ok.json().get("estimatedCost").decimalValue()).isEqualByComparingTo("12.00");
+        assertThat(ok.json().get("currency").asString()).isEqualTo("CNY");
+    }
+
+    @Test
     void serverSentEventsCarryStateChangesOfOwnJobsOnly() throws Exception {
         HttpURLConnection conn = (HttpURLConnection) URI.create(s.url() + "/api/v1/events").toURL().openConnection();
         conn.setRequestProperty("Authorization", "Bearer " + lab);

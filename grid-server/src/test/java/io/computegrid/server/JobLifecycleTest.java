@@ -67,6 +67,24 @@ class JobLifecycleTest {
         List<String> types = new ArrayList<>();
         events.forEach(e -> types.add(e.get("type").asString()));
         assertThat(types).containsSubsequence("SUBMITTED", "ADMITTED", "RUNNING", "SUCCEEDED");
+        // every task's interval was metered and priced in the same transaction that closed it
+        JsonNode usage = s.call("GET", "/api/v1/usage?tenant=acme&limit=500", acme, null).json().get("items");
+        List<JsonNode> mine = new ArrayList<>();
+        usage.forEach(u -> {
+            if (u.get("jobId").asLong() == id) {
+                mine.add(u);
+            }
+        });
+        assertThat(mine).hasSize(2);
+        for (JsonNode u : mine) {
+            assertThat(u.get("center").asString()).isEqualTo("cloud");
+            assertThat(u.get("accelerator").asString()).isEqualTo("nvidia-a100");
+            assertThat(u.get("cardSeconds").asDouble()).isPositive();
+            // the demo price of an A100 card-hour is 12.00 CNY; cost is rounded half-even to the fen
+            java.math.BigDecimal expected = u.get("cardSeconds").decimalValue().multiply(new java.math.BigDecimal("12"))
+                    .divide(new java.math.BigDecimal("3600"), 2, java.math.RoundingMode.HALF_EVEN);
+            assertThat(u.get("cost").decimalValue()).isEqualByComparingTo(expected);
+        }
     }
 
     @Test
@@ -175,6 +193,7 @@ class JobLifecycleTest {
                 "{\"name\": \"tight\", \"quotas\": [{\"accelerator\": \"ascend-310\", \"nominal\": 2, "
                         + "\"borrowingLimit\": 0}]}");
         assertThat(t.status()).as(t.body()).isEqualTo(201);
+        assertThat(s.call("POST", "/api/v1/tenants/tight/topup", admin, "{\"amount\": 100}").status()).isEqualTo(200);
         String tight = s.call("POST", "/api/v1/tokens", admin, "{\"tenant\": \"tight\", \"role\": \"member\"}")
                 .json().get("token").asString();
         long id = s.submit(tight, TestServer.spec("toobig", null, 1, "ascend-310", 4, "[\"true\"]", null));

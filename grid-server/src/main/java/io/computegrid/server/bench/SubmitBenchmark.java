@@ -54,6 +54,7 @@ public final class SubmitBenchmark {
                 // a tenant without quota: its jobs stay pending, so the benchmark measures submission, not execution
                 send(http, url + "/api/v1/tenants", admin, "{\"name\":\"benchq\",\"quotas\":[{\"accelerator\":"
                         + "\"nvidia-a100\",\"nominal\":0,\"borrowingLimit\":0}]}");
+                send(http, url + "/api/v1/tenants/benchq/topup", admin, "{\"amount\": 100000000}");
                 progress.accept("warming up");
                 load(http, url, admin, clients, 2);
                 progress.accept("measuring HTTP submissions for " + seconds + " s with " + clients + " clients");

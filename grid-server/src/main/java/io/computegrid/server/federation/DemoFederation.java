@@ -1,5 +1,6 @@
 package io.computegrid.server.federation;
 
+import java.util.List;
 import io.computegrid.config.FederationConfig;
 import io.computegrid.config.FederationConfigParser;
 
@@ -63,6 +64,22 @@ public final class DemoFederation {
 
     public static FederationConfig config() {
         return FederationConfigParser.parse(YAML, "demo federation");
+    }
+
+    /**
+     * Money for the demo tenants, so that they can run at once: a prepaid balance and a compute
+     * voucher each. Idempotency keys make this safe to repeat at every start.
+     */
+    public static void fund(io.computegrid.metering.Metering m) {
+        java.time.Instant now = java.time.Instant.now();
+        m.topUp("acme", new java.math.BigDecimal("10000"), null, "demo-topup-acme");
+        m.topUp("lab", new java.math.BigDecimal("2000"), null, "demo-topup-lab");
+        m.issueVoucher(new io.computegrid.metering.voucher.VoucherRequest("lab", "city-compute-programme",
+                new java.math.BigDecimal("5000"), new java.math.BigDecimal("0.5"), now,
+                now.plus(java.time.Duration.ofDays(365)), List.of(), List.of(), "demo-voucher-lab"));
+        m.issueVoucher(new io.computegrid.metering.voucher.VoucherRequest("acme", "city-compute-programme",
+                new java.math.BigDecimal("1000"), java.math.BigDecimal.ONE, now,
+                now.plus(java.time.Duration.ofDays(365)), List.of("edge"), List.of(), "demo-voucher-acme"));
     }
 
     /** The demo's centers and tenants added to {@code cfg} where it does not declare the same names. */

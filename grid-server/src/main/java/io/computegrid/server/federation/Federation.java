@@ -24,6 +24,8 @@ public final class Federation {
     private final Jdbi jdbi;
     private final FederationConfig base;
     private volatile FederationConfig current;
+    private final java.util.List<java.util.function.Consumer<FederationConfig>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Federation(Jdbi jdbi, FederationConfig base) {
         this.jdbi = jdbi;
@@ -32,6 +34,11 @@ public final class Federation {
 
     public FederationConfig current() {
         return current;
+    }
+
+    /** Called with the new view after every reload (for subsystems that keep a copy, such as metering). */
+    public void onReload(java.util.function.Consumer<FederationConfig> l) {
+        listeners.add(l);
     }
 
     public FederationConfig base() {
@@ -151,6 +158,9 @@ public final class Federation {
                     sections);
         });
         current = f;
+        for (var l : listeners) {
+            l.accept(f);
+        }
     }
 
     /** Sections an operator may replace at run time (validated by the caller before). */

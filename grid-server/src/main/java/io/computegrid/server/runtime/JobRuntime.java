@@ -359,32 +359,52 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
 
     /** Records the usage of one task from where metering left off up to {@code until}. */
     private void meter(Handle h, JobRow j, TaskRow t, Timestamp until) {
+        interval(j, t, until).ifPresent(i -> {
+            usage.record(h, i);
+            markMetered(h, j, t, until);
+        });
+    }
+
+    private Optional<UsageRecorder.Interval> interval(JobRow j, TaskRow t, Timestamp until) {
         Timestamp from = t.meteredUntil() != null ? t.meteredUntil() : t.startedAt();
         if (from == null || !until.after(from)) {
-            return;
+            return Optional.empty();
         }
         boolean preemptible = federation.base().priority(j.priorityClass()).map(p -> p.preemptible()).orElse(false);
-        usage.record(h, new UsageRecorder.Interval(j.id() + "/" + j.attempt() + "/" + t.index() + "/" + from.getTime(),
+        return Optional.of(new UsageRecorder.Interval(j.id() + "/" + j.attempt() + "/" + t.index() + "/" + from.getTime(),
                 j.id(), j.attempt(), t.index(), j.tenant(), j.center(), j.pool(), j.accelerator(),
                 t.cards().length * t.milliPerCard(), t.cpuMilli(), t.memoryMiB(), from.toInstant(), until.toInstant(),
                 preemptible));
+    }
+
+    private static void markMetered(Handle h, JobRow j, TaskRow t, Timestamp until) {
         h.createUpdate("UPDATE tasks SET metered_until = :u WHERE job_id = :j AND attempt = :a AND idx = :i")
                 .bind("u", until).bind("j", j.id()).bind("a", j.attempt()).bind("i", t.index()).execute();
     }
 
-    /** Meters every running task up to now (periodic slices keep bills current). */
-    public void meterRunning() {
+    /**
+     * Meters every running task up to now in one batch (periodic slices keep bills current) and
+     * returns the running jobs, for budget checks in the same transaction.
+     */
+    public List<JobRow> meterRunning(java.util.function.BiConsumer<Handle, List<JobRow>> alsoInTransaction) {
         Timestamp now = now();
-        jdbi.useTransaction(h -> {
-            List<JobRow> running = h.createQuery("SELECT * FROM jobs WHERE state = 'RUNNING' FOR UPDATE")
+        return jdbi.inTransaction(h -> {
+            List<JobRow> running = h.createQuery("SELECT * FROM jobs WHERE state = 'RUNNING' ORDER BY id FOR UPDATE")
                     .map((rs, ctx) -> JobRow.of(rs)).list();
+            List<UsageRecorder.Interval> batch = new ArrayList<>();
             for (JobRow j : running) {
                 for (TaskRow t : jobs.tasks(h, j.id(), j.attempt())) {
                     if ("RUNNING".equals(t.state())) {
-                        meter(h, j, t, now);
+                        interval(j, t, now).ifPresent(i -> {
+                            batch.add(i);
+                            markMetered(h, j, t, now);
+                        });
                     }
                 }
             }
+            usage.recordAll(h, batch);
+            alsoInTransaction.accept(h, running);
+            return running;
         });
     }
 

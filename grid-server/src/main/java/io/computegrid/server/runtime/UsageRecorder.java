@@ -12,6 +12,13 @@ public interface UsageRecorder {
 
     void record(Handle h, Interval interval);
 
+    /** A batch of intervals (one periodic slice of every running task), in one go where the recorder can. */
+    default void recordAll(Handle h, java.util.List<Interval> intervals) {
+        for (Interval i : intervals) {
+            record(h, i);
+        }
+    }
+
     /** One metered interval of one task; {@code key} is unique per interval (idempotency). */
     record Interval(String key, long jobId, int attempt, int taskIndex, String tenant, String center, String pool,
                     String accelerator, int milliCards, int cpuMilli, long memoryMiB, Instant from, Instant to,

@@ -45,9 +45,8 @@ class BillingRoutesTest {
 
     @Test
     void operatorsChangeMoneyMembersSeeTheirOwnBills() throws Exception {
-        BillingRoutes routes = new BillingRoutes();
         try (GridServer s = new GridServer(new ServerOptions("127.0.0.1", 0, data, null, null, null, true, null, null))
-                .withRoutes(routes).start()) {
+                .start()) {
             String admin = Files.readString(data.resolve("admin.token")).trim();
             Path tokens = data.resolve("demo-tokens");
             List<Path> files;
@@ -77,7 +76,7 @@ class BillingRoutesTest {
             assertThat(call(s, "GET", "/api/v1/prices", member, null).status()).isEqualTo(200);
 
             Instant now = Instant.now().minusSeconds(120);
-            routes.metering().recordUsage(List.of(new UsageInterval("t-1", 42, 0, 0, tenant, "cloud", "a100",
+            s.metering().recordUsage(List.of(new UsageInterval("t-1", 42, 0, 0, tenant, "cloud", "a100",
                     "nvidia-a100", 1000, 1000, 1024, now, now.plusSeconds(60), false)));
             Res mine = call(s, "GET", "/api/v1/usage", member, null);
             assertThat(mine.status()).isEqualTo(200);
