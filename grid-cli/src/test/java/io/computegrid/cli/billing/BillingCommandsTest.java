@@ -6,7 +6,6 @@ import io.computegrid.cli.ApiClient;
 import io.computegrid.metering.usage.UsageInterval;
 import io.computegrid.server.GridServer;
 import io.computegrid.server.ServerOptions;
-import io.computegrid.server.billing.BillingRoutes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -62,9 +61,8 @@ class BillingCommandsTest {
 
     @Test
     void topupVoucherUsageAndBill() throws Exception {
-        BillingRoutes routes = new BillingRoutes();
         try (GridServer s = new GridServer(new ServerOptions("127.0.0.1", 0, data, null, null, null, true, null, null))
-                .withRoutes(routes).start()) {
+                .start()) {
             String url = "http://127.0.0.1:" + s.port();
             String admin = Files.readString(data.resolve("admin.token")).trim();
             String tenant;
@@ -90,7 +88,7 @@ class BillingCommandsTest {
             assertThat(noAmount.err()).contains("unknown tenant");
 
             Instant now = Instant.now().minusSeconds(600);
-            routes.metering().recordUsage(List.of(new UsageInterval("cli-1", 9, 0, 0, tenant, "cloud", "a100",
+            s.metering().recordUsage(List.of(new UsageInterval("cli-1", 9, 0, 0, tenant, "cloud", "a100",
                     "nvidia-a100", 2000, 1000, 1024, now, now.plusSeconds(300), false)));
             Result usage = run(args(common, "usage", "--tenant", tenant, "-o", "json"));
             assertThat(usage.exit()).as(usage.err()).isZero();
