@@ -4,15 +4,19 @@ import io.computegrid.config.FederationConfig;
 import io.computegrid.config.PriorityClass;
 import io.computegrid.model.AcceleratorChoice;
 import io.computegrid.model.Clock;
+import io.computegrid.model.Dataset;
 import io.computegrid.model.Tenant;
 import io.computegrid.scheduler.NodeInfo;
 import io.computegrid.scheduler.PendingJob;
 import io.computegrid.scheduler.Placement;
 import io.computegrid.scheduler.Plan;
 import io.computegrid.scheduler.Preemption;
+import io.computegrid.scheduler.Reason;
 import io.computegrid.scheduler.RunningJob;
 import io.computegrid.scheduler.Scheduler;
+import io.computegrid.scheduler.SchedulerSettings;
 import io.computegrid.scheduler.Snapshot;
+import io.computegrid.sim.trace.TraceJob;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -63,7 +67,7 @@ public final class SimEngine {
     private final Map<String, Long> tenantMilli = new HashMap<>();
     private final Metrics metrics;
     private final int priority;
-    private final io.computegrid.scheduler.SchedulerSettings.Network network;
+    private final SchedulerSettings.Network network;
     private JobSink jobSink = JobSink.NONE;
     private UsageSink usageSink = UsageSink.NONE;
     private ProgressListener progress = ProgressListener.NONE;
@@ -77,7 +81,7 @@ public final class SimEngine {
     private long schedulerNanos;
     private long requestedGpuMilli;
     private long nextTick = Long.MIN_VALUE;
-    private Map<Long, io.computegrid.scheduler.Reason> lastWaiting = Map.of();
+    private Map<Long, Reason> lastWaiting = Map.of();
 
     public SimEngine(FederationConfig fed, Scheduler scheduler, SimOptions options) {
         this.fed = fed;
@@ -87,7 +91,7 @@ public final class SimEngine {
         this.factory = new JobFactory(fed, options);
         this.metrics = new Metrics(cluster.gpuCapacityMilli);
         this.priority = fed.priority("normal").map(PriorityClass::value).orElse(100);
-        this.network = io.computegrid.scheduler.SchedulerSettings.of(fed).network();
+        this.network = SchedulerSettings.of(fed).network();
         if (options.tenantCenters()) {
             for (int c = 0; c < cluster.centers.size(); c++) {
                 partitions.add(new Partition(cluster.nodesOf(c)));
@@ -117,7 +121,7 @@ public final class SimEngine {
      * Replays {@code trace} (jobs in non-decreasing submit time, ms from trace start) to the end.
      * {@code total} is the number of jobs, for progress only.
      */
-    public SimResult run(Iterator<io.computegrid.sim.trace.TraceJob> trace, long total) {
+    public SimResult run(Iterator<TraceJob> trace, long total) {
         Clock clock = () -> now;
         long lastSubmit = Long.MIN_VALUE;
         if (trace.hasNext()) {
@@ -188,7 +192,7 @@ public final class SimEngine {
         return any;
     }
 
-    private void push(Iterator<io.computegrid.sim.trace.TraceJob> trace, long after) {
+    private void push(Iterator<TraceJob> trace, long after) {
         SimJob j = factory.create(trace.next(), arrived + 1, cluster);
         if (j.submit < after) {
             throw new IllegalStateException("trace is not sorted by submit time (job " + j.jobId + ")");
@@ -317,7 +321,7 @@ public final class SimEngine {
     /** Stage-in: each dataset not in the job's center moves at the federation's bandwidth between the centers. */
     private long transferMillis(SimJob j, String center) {
         double seconds = 0;
-        for (io.computegrid.model.Dataset d : j.datasets) {
+        for (Dataset d : j.datasets) {
             double gbps = network.bandwidth(d.center(), center);
             if (!Double.isInfinite(gbps)) {
                 seconds += d.sizeGb() * 8 / gbps;
