@@ -235,11 +235,18 @@ final class JobCommands {
             }
             if (e.has("placement")) {
                 JsonNode p = e.get("placement");
-                if (p.has("scores") && p.get("scores").isArray()) {
-                    System.out.println("  centers considered:");
-                    for (JsonNode s : p.get("scores")) {
-                        System.out.println("    " + s);
+                if (p.has("scores") && p.get("scores").isArray() && !p.get("scores").isEmpty()) {
+                    System.out.println("  centers considered (lower total wins):");
+                    List<List<String>> rows = new ArrayList<>();
+                    for (JsonNode sc : p.get("scores")) {
+                        rows.add(List.of("    " + Output.text(sc, "center") + "/" + Output.text(sc, "pool"),
+                                Output.text(sc, "accelerator"), sc.path("fitsNow").asBoolean() ? "now" : "later",
+                                fmt(sc.path("cost").asDouble()), fmt(sc.path("dataSeconds").asDouble()),
+                                fmt(sc.path("latencyMs").asDouble()), fmt(sc.path("energy").asDouble()),
+                                fmt(sc.path("total").asDouble())));
                     }
+                    Output.table(List.of("    CENTER/POOL", "MODEL", "FITS", "COST", "DATA-S", "LATENCY-MS", "ENERGY",
+                            "TOTAL"), rows);
                 }
             }
             System.out.println("  recent events:");
@@ -249,6 +256,10 @@ final class JobCommands {
             }
             return 0;
         }
+    }
+
+    static String fmt(double d) {
+        return String.format(java.util.Locale.ROOT, "%.2f", d);
     }
 
     @Command(name = "logs", description = "Print a job's task logs.")
