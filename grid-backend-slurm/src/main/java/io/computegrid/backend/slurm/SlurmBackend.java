@@ -287,7 +287,7 @@ public final class SlurmBackend implements Backend {
 
     private Map<String, JsonNode> listJobs() throws BackendException {
         Map<String, JsonNode> all = new HashMap<>();
-        for (JsonNode j : rest.get("/jobs").path("jobs")) {
+        for (JsonNode j : rest.jobs()) {
             all.put(j.path("job_id").asString(""), j);
         }
         return all;
@@ -298,7 +298,7 @@ public final class SlurmBackend implements Backend {
         JsonNode part = partition();
         List<String> members = Hostlist.expand(part.path("nodes").asString(""));
         Map<String, Integer> ours = new HashMap<>();
-        for (JsonNode j : rest.get("/jobs").path("jobs")) {
+        for (JsonNode j : rest.jobs()) {
             Matcher m = COMMENT.matcher(j.path("comment").asString(""));
             if (!m.find() || !m.group(1).equals(center.replaceAll("\\s", "_")) || SlurmStates.status(j.path("job_state").asString("")) != JobStatus.RUNNING) {
                 continue;
@@ -389,7 +389,11 @@ public final class SlurmBackend implements Backend {
         long delay = settings.pollInterval().toMillis();
         try {
             if (!tracked.isEmpty()) {
+                long t0 = System.nanoTime();
                 Map<String, JsonNode> all = listJobs();
+                // GET /jobs costs slurmrestd and slurmctld about 0.4 ms per job in the cluster: keep polling under a
+                // fifth of their time, however short pollInterval is (docs/benchmarks.md, Slurm dispatch)
+                delay = Math.max(delay, 4 * (System.nanoTime() - t0) / 1_000_000);
                 for (Map.Entry<String, Tracked> e : tracked.entrySet()) {
                     observe(e.getKey(), e.getValue(), all.get(e.getKey()));
                 }

@@ -12,9 +12,15 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * slurmrestd over HTTP with JWT auth. Turns every failure into a {@link BackendException} with a message an
@@ -52,7 +58,101 @@ final class SlurmRestClient {
         return send("DELETE", path, null);
     }
 
+    /** Fields of a job the backend reads; the rest of slurmrestd's ~120 per job are skipped while parsing. */
+    private static final Set<String> JOB_FIELDS = Set.of("job_id", "name", "job_state", "state_reason", "restart_cnt",
+            "batch_host", "nodes", "exit_code", "comment", "current_working_directory", "gres_detail", "tres_per_node", "partition");
+
+    /**
+     * {@code GET /jobs}, slimmed while streaming: a busy cluster's reply is megabytes (about 3.6 KB per job), and
+     * building full trees for it on every poll would cost the control plane more than the poll itself.
+     */
+    List<JsonNode> jobs() throws BackendException {
+        Raw r = exchange("GET", "/jobs", null);
+        if (r.status() != 200) {
+            JsonNode all = check("GET /jobs", r.status(), r.body(), r.millis());
+            List<JsonNode> out = new ArrayList<>();
+            all.path("jobs").forEach(out::add);
+            return out;
+        }
+        List<JsonNode> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(r.body())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new BackendException(prefix() + "GET /jobs: reply is not a JSON object", true);
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!"jobs".equals(name) || t != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    ObjectNode job = JSON.createObjectNode();
+                    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                        String field = p.currentName();
+                        p.nextToken();
+                        if (JOB_FIELDS.contains(field)) {
+                            job.set(field, value(p));
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    out.add(job);
+                }
+            }
+        } catch (JacksonException e) {
+            throw new BackendException(prefix() + "GET /jobs: unreadable reply: " + e.getOriginalMessage(), true, e);
+        }
+        return out;
+    }
+
+    /** The value at the parser's current token as a tree (databind's readTree would insist on the end of input). */
+    private static JsonNode value(JsonParser p) {
+        var nodes = JSON.getNodeFactory();
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode o = nodes.objectNode();
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String k = p.currentName();
+                    p.nextToken();
+                    o.set(k, value(p));
+                }
+                return o;
+            }
+            case START_ARRAY -> {
+                var a = nodes.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    a.add(value(p));
+                }
+                return a;
+            }
+            case VALUE_STRING -> {
+                return nodes.textNode(p.getString());
+            }
+            case VALUE_NUMBER_INT -> {
+                return nodes.numberNode(p.getLongValue());
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return nodes.numberNode(p.getDoubleValue());
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return nodes.booleanNode(p.currentToken() == JsonToken.VALUE_TRUE);
+            }
+            default -> {
+                return nodes.nullNode();
+            }
+        }
+    }
+
+    private record Raw(int status, String body, long millis) {
+    }
+
     private JsonNode send(String method, String path, JsonNode body) throws BackendException {
+        Raw r = exchange(method, path, body);
+        return check(method + " " + path, r.status(), r.body(), r.millis());
+    }
+
+    private Raw exchange(String method, String path, JsonNode body) throws BackendException {
         String what = method + " " + path;
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(settings.base() + path))
                 .timeout(settings.timeout())
@@ -80,7 +180,7 @@ final class SlurmRestClient {
             Thread.currentThread().interrupt();
             throw new BackendException(prefix() + what + " interrupted", true, e);
         }
-        return check(what, resp.statusCode(), resp.body(), (System.nanoTime() - t0) / 1_000_000);
+        return new Raw(resp.statusCode(), resp.body(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     private JsonNode check(String what, int status, String body, long millis) throws BackendException {
