@@ -91,6 +91,10 @@ public final class KubernetesBackend implements Backend {
         } else {
             config = Config.autoConfigure(s.context());
         }
+        // fail fast and let the server's center monitor retry, instead of the client's 10 retries with backoff
+        config.setRequestRetryBackoffLimit(2);
+        config.setConnectionTimeout(10_000);
+        config.setRequestTimeout(30_000);
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
@@ -524,9 +528,16 @@ public final class KubernetesBackend implements Backend {
             if (code == 422 || code == 400) {
                 throw new BackendException(prefix() + what + ": the API server rejected it (HTTP " + code + "): " + e.getStatus().getMessage(), false, e);
             }
-            boolean retryable = code == 0 || code == 429 || code >= 500;
-            throw new BackendException(prefix() + what + (code == 0 ? ": API server unreachable: " : ": HTTP " + code + ": ") + e.getMessage(),
-                    retryable, e);
+            if (code <= 0) { // no HTTP answer at all (fabric8 says -1 or 0)
+                Throwable root = e;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                throw new BackendException(prefix() + what + ": API server " + client.getMasterUrl() + " unreachable: "
+                        + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage()), true, e);
+            }
+            boolean retryable = code == 429 || code >= 500;
+            throw new BackendException(prefix() + what + ": HTTP " + code + ": " + e.getMessage(), retryable, e);
         }
     }
 

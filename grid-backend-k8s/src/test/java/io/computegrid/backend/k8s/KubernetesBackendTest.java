@@ -315,6 +315,20 @@ class KubernetesBackendTest {
     }
 
     @Test
+    void anUnreachableApiServerIsARetryableFault() {
+        try (KubernetesClient nowhere = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:9").withRequestRetryBackoffLimit(0)
+                        .withConnectionTimeout(2000).build()).build()) {
+            KubernetesBackend b = new KubernetesBackend("ai-center", new BackendSpec("kubernetes", Map.of("namespace", NS)), events, nowhere);
+            backends.add(b);
+            assertThatThrownBy(b::ping).isInstanceOf(BackendException.class).hasMessageContaining("unreachable")
+                    .matches(e -> ((BackendException) e).retryable(), "retryable");
+            assertThatThrownBy(() -> b.launch(gang(IDS.incrementAndGet(), 1, 1, "nvidia-a100"))).isInstanceOf(BackendException.class)
+                    .matches(e -> ((BackendException) e).retryable(), "retryable");
+        }
+    }
+
+    @Test
     void settingsAndPing() throws Exception {
         backend(Map.of()).ping();
         assertThatThrownBy(() -> backend(Map.of("namespace", "Bad_NS"))).isInstanceOf(IllegalArgumentException.class)
