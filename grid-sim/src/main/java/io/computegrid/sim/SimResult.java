@@ -133,7 +133,7 @@ public final class SimResult {
         long first = m.firstSubmit == Long.MAX_VALUE ? 0 : m.firstSubmit;
         s.put("makespanSeconds", round(m.lastEnd == Long.MIN_VALUE ? 0 : (m.lastEnd - first) / 1000.0));
         double lb = 0;
-        if (m.firstSubmit != Long.MAX_VALUE) {
+        if (m.firstSubmit != Long.MAX_VALUE && !options.fill()) { // fill: jobs never end, no makespan
             lb = Math.max(capacityMilli == 0 ? 0 : m.workMilliMillis / capacityMilli, m.maxIdealEnd - first) / 1000.0;
         }
         s.put("makespanLowerBoundSeconds", round(lb));

@@ -107,12 +107,18 @@ class RunnerTest {
     }
 
     @Test
-    void fillRunsThePackingExperiment() {
+    void fillRunsThePackingExperiment() throws IOException {
         SimOptions fill = SimOptions.defaults().withFill(true);
+        Path out = dir.resolve("fill");
         Map<String, Object> s = SimulationRunner.run(new SimulationRunner.Request(
                 TraceReadersTest.resource("openb-pods-head200.csv"), "openb", null,
-                TraceReadersTest.resource("openb-nodes-sample.csv"), List.of("bestfit"), null, fill), null, null)
+                TraceReadersTest.resource("openb-nodes-sample.csv"), List.of("bestfit"), out, fill), null, null)
                 .document();
+        assertThat(s.get("makespanLowerBoundSeconds")).isEqualTo(0.0);
+        assertThat(Files.readString(out.resolve("report.html"))).contains("GPU utilisation over time",
+                "No job finished");
+        assertThat(Files.readAllLines(out.resolve("jobs.csv"))).anySatisfy(r -> assertThat(r)
+                .contains(",running,").contains("openb/"));
         double ratio = (double) s.get("gpuAllocationRatio");
         assertThat(ratio).isGreaterThan(0.5).isLessThanOrEqualTo(1.0);
         assertThat((double) s.get("requestedGpuRatio")).isGreaterThanOrEqualTo(1.0);

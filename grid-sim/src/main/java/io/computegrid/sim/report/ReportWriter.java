@@ -128,9 +128,21 @@ public final class ReportWriter {
         b.append("</table>");
         b.append(Svg.lines("GPU utilisation over time", "time (" + unitName + ")", "allocated GPUs (%)", util,
                 false, true));
-        b.append(Svg.lines("Queue length over time", "time (" + unitName + ")", "pending jobs", queue, false, true));
-        b.append(Svg.lines("JCT distribution (CDF)", "job completion time (s, log scale)", "jobs (%)", jct, true,
-                false));
+        boolean queued = queue.stream().anyMatch(q -> java.util.Arrays.stream(q.y()).anyMatch(v -> v > 0));
+        boolean finished = jct.stream().anyMatch(q -> q.x().length > 0);
+        if (queued) {
+            b.append(Svg.lines("Queue length over time", "time (" + unitName + ")", "pending jobs", queue, false,
+                    true));
+        } else {
+            b.append("<p>No job ever waited for a cycle, so there is no queue-length chart.</p>");
+        }
+        if (finished) {
+            b.append(Svg.lines("JCT distribution (CDF)", "job completion time (s, log scale)", "jobs (%)", jct, true,
+                    false));
+        } else {
+            b.append("<p>No job finished (the fill experiment has no departures), so there is no JCT "
+                    + "distribution.</p>");
+        }
         b.append(Svg.shareBars("Per-tenant share of GPU time", tl, results.stream().map(SimResult::policy).toList(),
                 shares));
         b.append("<h2>Per tenant</h2>");
