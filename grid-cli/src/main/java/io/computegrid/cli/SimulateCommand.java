@@ -108,7 +108,7 @@ public final class SimulateCommand implements Callable<Integer> {
                         Bar b = new Bar(p, err);
                         bars.add(b);
                         return b;
-                    } : null);
+                    } : null, ReplayCostSink::new);
             bars.forEach(Bar::done);
             if (json) {
                 System.out.println(ReportWriter.json(outcome.document()));

@@ -64,7 +64,16 @@ public final class SimulationRunner {
     private SimulationRunner() {
     }
 
+    /** Makes a fresh usage sink per policy run (for example to price the replay); gets the run's federation. */
+    public interface UsageSinkFactory {
+        UsageSink create(FederationConfig federation);
+    }
+
     public static Outcome run(Request req, LongSupplier nanoClock, ProgressFactory progress) {
+        return run(req, nanoClock, progress, f -> UsageSink.NONE);
+    }
+
+    public static Outcome run(Request req, LongSupplier nanoClock, ProgressFactory progress, UsageSinkFactory usage) {
         for (String p : req.policies()) {
             Policies.byName(p); // unknown names fail before any work
         }
@@ -90,7 +99,7 @@ public final class SimulationRunner {
                             : "jobs-" + policy + ".csv"));
                 }
                 SimEngine engine = new SimEngine(fed, scheduler, opts)
-                        .sinks(jobs == null ? JobSink.NONE : jobs, UsageSink.NONE,
+                        .sinks(jobs == null ? JobSink.NONE : jobs, usage.create(fed),
                                 progress == null ? ProgressListener.NONE : progress.forPolicy(policy));
                 if (nanoClock != null) {
                     engine.timing(nanoClock);
