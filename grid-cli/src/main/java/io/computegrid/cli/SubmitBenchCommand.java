@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 public final class SubmitBenchCommand implements Callable<Integer> {
     @Option(names = "--clients", description = "Concurrent clients (default 16)")
     int clients = 16;
-    @Option(names = "--seconds", description = "Measured seconds (default 10)")
+    @Option(names = "--rate", description = "Offered load for the latency phase, submissions/s (default 500)")
+    int rate = 500;
+    @Option(names = "--seconds", description = "Measured seconds per phase (default 10)")
     int seconds = 10;
     @Option(names = {"-o", "--output"}, description = "text or json")
     String output = "text";
@@ -22,7 +24,7 @@ public final class SubmitBenchCommand implements Callable<Integer> {
             throw new CliException("--clients must be 1-256 and --seconds 1-600", 2);
         }
         boolean json = "json".equals(output);
-        Map<String, Object> r = SubmitBenchmark.run(clients, seconds, m -> System.err.println("bench submit: " + m));
+        Map<String, Object> r = SubmitBenchmark.run(clients, seconds, rate, m -> System.err.println("bench submit: " + m));
         if (json) {
             Output.json(r);
         } else {

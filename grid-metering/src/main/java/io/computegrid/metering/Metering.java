@@ -197,13 +197,19 @@ public final class Metering {
 
     /** What the tenant can spend now: balance, credit limit, usable vouchers, this month's spend. */
     public Funds funds(Handle h, String tenant) {
-        accounts.ensure(h, List.of(tenant), now());
-        TenantAccount a = accounts.find(h, tenant).orElseThrow();
+        Optional<TenantAccount> found = accounts.find(h, tenant);
+        if (found.isEmpty()) {
+            accounts.ensure(h, List.of(tenant), now());
+            found = accounts.find(h, tenant);
+        }
+        TenantAccount a = found.orElseThrow();
         Instant now = now();
         BigDecimal v = vouchers.list(h, tenant).stream()
                 .filter(x -> x.state() == Voucher.State.ACTIVE && !now.isBefore(x.validFrom()) && now.isBefore(x.validTo()))
                 .map(Voucher::remaining).reduce(state.money().zero(), BigDecimal::add);
-        return new Funds(tenant, currency(), a.balance(), a.creditLimit(), v, a.monthlyBudget(), spent(h, tenant, now));
+        // this month's spend sums usage records: read it only when a budget makes it matter (admission is per submit)
+        BigDecimal spent = a.monthlyBudget() == null ? state.money().zero() : spent(h, tenant, now);
+        return new Funds(tenant, currency(), a.balance(), a.creditLimit(), v, a.monthlyBudget(), spent);
     }
 
     private BigDecimal spent(Handle h, String tenant, Instant now) {

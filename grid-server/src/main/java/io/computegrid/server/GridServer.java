@@ -134,6 +134,7 @@ public final class GridServer implements AutoCloseable {
         String policy = options.policy() == null ? "default" : options.policy();
         loop = new SchedulingLoop(jdbi, jobs, federation, runtime, bus, metrics, Policies.byName(policy), WALL);
         loopRef[0] = loop;
+        jobs.waitReasons(loop::waitingReason);
         JobService jobService = new JobService(jobs, parser, federation, bus, runtime, loop::wake);
         jobService.submitHook(new BudgetCheck(metering));
         if (options.demo()) {

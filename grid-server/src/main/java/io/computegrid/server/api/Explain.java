@@ -18,11 +18,13 @@ final class Explain {
         m.put("state", j.state().name());
         String summary;
         if (j.state() == JobState.PENDING) {
-            if (j.waitCode() == null) {
+            var reason = api.jobs().waitReason(j.id());
+            if (reason.isEmpty()) {
                 summary = "waiting for the next scheduling cycle";
             } else {
-                summary = "waiting (" + j.waitPlugin() + ": " + j.waitCode() + "): " + j.waitMessage();
-                m.put("waiting", Json.map("plugin", j.waitPlugin(), "code", j.waitCode(), "message", j.waitMessage()));
+                var r = reason.get();
+                summary = "waiting (" + r.plugin() + ": " + r.code() + "): " + r.message();
+                m.put("waiting", io.computegrid.server.jobs.JobStore.waitingJson(r));
             }
             long ahead = api.jdbi().withHandle(h -> h.createQuery(
                             "SELECT count(*) FROM jobs WHERE state = 'PENDING' AND id < :id")

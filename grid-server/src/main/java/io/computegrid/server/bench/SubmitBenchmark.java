@@ -36,6 +36,16 @@ public final class SubmitBenchmark {
     }
 
     public static Map<String, Object> run(int clients, int seconds, Consumer<String> progress) throws Exception {
+        return run(clients, seconds, 500, progress);
+    }
+
+    /**
+     * Saturation throughput with {@code clients} closed-loop clients, then latency at a steady offered
+     * load of {@code rate} submissions per second spread over the same clients (the goal's shape:
+     * "500 jobs/s sustained, p99 at most 50 ms").
+     */
+    public static Map<String, Object> run(int clients, int seconds, int rate, Consumer<String> progress)
+            throws Exception {
         Path dir = Files.createTempDirectory("grid-bench-submit");
         Map<String, Object> out = new LinkedHashMap<>();
         try {
@@ -56,21 +66,28 @@ public final class SubmitBenchmark {
                         + "\"nvidia-a100\",\"nominal\":0,\"borrowingLimit\":0}]}");
                 send(http, url + "/api/v1/tenants/benchq/topup", admin, "{\"amount\": 100000000}");
                 progress.accept("warming up");
-                load(http, url, admin, clients, 2);
+                load(http, url, admin, clients, 2, 0);
                 progress.accept("measuring HTTP submissions for " + seconds + " s with " + clients + " clients");
-                long[] lat = load(http, url, admin, clients, seconds);
-                double rate = lat.length / (double) seconds;
+                long[] lat = load(http, url, admin, clients, seconds, 0);
+                double saturated = lat.length / (double) seconds;
                 Arrays.sort(lat);
                 progress.accept("measuring the raw durable-insert reference");
                 double ref = reference(server.database().dataSource(), clients, seconds);
                 out.put("clients", clients);
                 out.put("seconds", seconds);
                 out.put("submissions", lat.length);
-                out.put("submitsPerSecond", round(rate));
+                out.put("submitsPerSecond", round(saturated));
                 out.put("p50SubmitMillis", round(pct(lat, 0.50) / 1e6));
                 out.put("p99SubmitMillis", round(pct(lat, 0.99) / 1e6));
                 out.put("referenceInsertsPerSecond", round(ref));
-                out.put("ratioToReference", round(rate / ref));
+                out.put("ratioToReference", round(saturated / ref));
+                progress.accept("measuring latency at a steady " + rate + " submissions/s");
+                long[] paced = load(http, url, admin, clients, seconds, rate);
+                Arrays.sort(paced);
+                out.put("pacedRatePerSecond", rate);
+                out.put("pacedAchievedPerSecond", round(paced.length / (double) seconds));
+                out.put("pacedP50SubmitMillis", round(pct(paced, 0.50) / 1e6));
+                out.put("pacedP99SubmitMillis", round(pct(paced, 0.99) / 1e6));
             }
         } finally {
             deleteTree(dir);
@@ -78,8 +95,10 @@ public final class SubmitBenchmark {
         return out;
     }
 
-    private static long[] load(HttpClient http, String url, String token, int clients, int seconds)
+    /** Closed-loop clients (rate 0) or clients that each send at rate/clients per second on a fixed schedule. */
+    private static long[] load(HttpClient http, String url, String token, int clients, int seconds, int rate)
             throws InterruptedException {
+        long interval = rate <= 0 ? 0 : 1_000_000_000L * clients / rate;
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long[][] perClient = new long[clients][];
         int[] counts = new int[clients];
@@ -93,7 +112,15 @@ public final class SubmitBenchmark {
                     HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/api/v1/jobs"))
                             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(SPEC)).build();
+                    long next = System.nanoTime() + (interval == 0 ? 0 : interval * me / clients);
                     while (System.nanoTime() < end) {
+                        if (interval > 0) {
+                            long wait = next - System.nanoTime();
+                            if (wait > 0) {
+                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                            }
+                            next += interval;
+                        }
                         long s = System.nanoTime();
                         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
                         long d = System.nanoTime() - s;

@@ -20,10 +20,21 @@ import tools.jackson.databind.JsonNode;
 public final class JobStore {
     private final Jdbi jdbi;
     private final JobSpecParser parser;
+    private volatile java.util.function.LongFunction<Optional<io.computegrid.scheduler.Reason>> waitReasons =
+            id -> Optional.empty();
 
     public JobStore(Jdbi jdbi, JobSpecParser parser) {
         this.jdbi = jdbi;
         this.parser = parser;
+    }
+
+    /** Where the current wait reason of a pending job comes from (the scheduling loop's last plan). */
+    public void waitReasons(java.util.function.LongFunction<Optional<io.computegrid.scheduler.Reason>> f) {
+        this.waitReasons = f;
+    }
+
+    public Optional<io.computegrid.scheduler.Reason> waitReason(long id) {
+        return waitReasons.apply(id);
     }
 
     public Jdbi jdbi() {
@@ -105,10 +116,26 @@ public final class JobStore {
     /** The API's view of a job (tasks of its current attempt included). */
     public Map<String, Object> view(JobRow j) {
         List<TaskRow> tasks = j.attempt() == 0 ? List.of() : jdbi.withHandle(h -> tasks(h, j.id(), j.attempt()));
-        return view(j, tasks);
+        Map<String, Object> m = view(j, tasks);
+        if (j.state() == JobState.PENDING) {
+            waitReason(j.id()).ifPresent(r -> m.put("waiting", waitingJson(r)));
+        }
+        return m;
     }
 
-    public static Map<String, Object> view(JobRow j, List<TaskRow> tasks) {
+    /** A wait reason as the API shows it; the estimated start only when the scheduler knows one. */
+    public static Map<String, Object> waitingJson(io.computegrid.scheduler.Reason r) {
+        Map<String, Object> w = Json.map("plugin", r.plugin(), "code", r.code(), "message", r.message());
+        if (r.estimatedStartMillis() >= 0) {
+            w.put("estimatedStart", java.time.Instant.ofEpochMilli(r.estimatedStartMillis()).toString());
+        }
+        if (r.relatedJobId() >= 0) {
+            w.put("relatedJob", r.relatedJobId());
+        }
+        return w;
+    }
+
+    private static Map<String, Object> view(JobRow j, List<TaskRow> tasks) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", j.id());
         m.put("name", j.name());
@@ -124,9 +151,6 @@ public final class JobStore {
         m.put("attempt", j.attempt());
         m.put("exitCode", j.exitCode());
         m.put("reason", j.reason());
-        if (j.state() == JobState.PENDING && j.waitCode() != null) {
-            m.put("waiting", Json.map("plugin", j.waitPlugin(), "code", j.waitCode(), "message", j.waitMessage()));
-        }
         List<Map<String, Object>> ts = new ArrayList<>();
         for (TaskRow t : tasks) {
             Map<String, Object> tm = new LinkedHashMap<>();

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,10 +55,13 @@ public final class GridMetrics {
         queueLength.set(pending);
     }
 
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> requestTimers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public void request(String method, String route, int status, long nanos) {
-        Timer.builder("grid_api_request").tag("method", method).tag("route", route)
-                .tag("status", Integer.toString(status)).publishPercentiles(0.5, 0.99)
-                .register(registry).record(Duration.ofNanos(nanos));
+        requestTimers.computeIfAbsent(method + " " + route + " " + status, k -> Timer.builder("grid_api_request")
+                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                .publishPercentiles(0.5, 0.99).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void refresh() {

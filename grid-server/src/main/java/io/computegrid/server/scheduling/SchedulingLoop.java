@@ -14,7 +14,6 @@ import io.computegrid.server.federation.Federation;
 import io.computegrid.server.jobs.JobStore;
 import io.computegrid.server.metrics.GridMetrics;
 import io.computegrid.server.runtime.JobRuntime;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +40,8 @@ public final class SchedulingLoop implements AutoCloseable {
      */
     private static final long MIN_CYCLE_GAP_MILLIS = 50;
 
+    /** Pending jobs of one tenant a cycle looks at (its first by priority and age). */
+    static final int PENDING_PER_TENANT = 2_000;
     private final Jdbi jdbi;
     private final SnapshotLoader loader;
     private final Federation federation;
@@ -54,13 +55,11 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Plan lastPlan = Plan.empty();
-    /** What was last written as each pending job's wait reason, to write only changes. */
-    private final Map<Long, String> writtenReasons = new HashMap<>();
 
     public SchedulingLoop(Jdbi jdbi, JobStore jobs, Federation federation, JobRuntime runtime, EventBus bus,
                           GridMetrics metrics, Scheduler scheduler, Clock clock) {
         this.jdbi = jdbi;
-        this.loader = new SnapshotLoader(jdbi, jobs, federation, 20_000);
+        this.loader = new SnapshotLoader(jdbi, jobs, federation, PENDING_PER_TENANT);
         this.federation = federation;
         this.runtime = runtime;
         this.bus = bus;
@@ -92,6 +91,14 @@ public final class SchedulingLoop implements AutoCloseable {
         return lastPlan;
     }
 
+    /**
+     * Why a pending job waits, as of the last cycle. Kept in memory, not written per job: every
+     * cycle recomputes it, and writing it would double the writes of a burst of submissions.
+     */
+    public java.util.Optional<Reason> waitingReason(long jobId) {
+        return java.util.Optional.ofNullable(lastPlan.waiting().get(jobId));
+    }
+
     private void run() {
         while (running) {
             try {
@@ -107,8 +114,8 @@ public final class SchedulingLoop implements AutoCloseable {
                 long started = System.nanoTime();
                 cycle();
                 long spent = (System.nanoTime() - started) / 1_000_000;
-                // leave the cores to the API for at least as long as the cycle took (bounded), then go again
-                long gap = Math.min(1_000, Math.max(MIN_CYCLE_GAP_MILLIS, spent));
+                // leave the cores to the API for twice as long as the cycle took (bounded), then go again
+                long gap = Math.min(1_000, Math.max(MIN_CYCLE_GAP_MILLIS, 2 * spent));
                 Thread.sleep(gap);
             } catch (InterruptedException e) {
                 return;
@@ -128,6 +135,9 @@ public final class SchedulingLoop implements AutoCloseable {
         Plan plan = scheduler.schedule(snap, clock);
         long t2 = System.nanoTime();
         boolean committed = commit(plan);
+        if (committed) {
+            lastPlan = plan; // before acting, so that explain sees the plan that made the decisions
+        }
         long t3 = System.nanoTime();
         metrics.cycle(t1 - t0, t2 - t1, t3 - t2, snap.pending().size());
         if (!committed) {
@@ -147,11 +157,10 @@ public final class SchedulingLoop implements AutoCloseable {
         snap.running().forEach(j -> active.add(j.id()));
         plan.starts().forEach(p -> active.add(p.jobId()));
         loader.retainOnly(active);
-        writtenReasons.keySet().retainAll(active);
     }
 
     private boolean commit(Plan plan) {
-        if (plan.starts().isEmpty() && plan.preemptions().isEmpty() && !reasonsChanged(plan)) {
+        if (plan.starts().isEmpty() && plan.preemptions().isEmpty()) {
             return true;
         }
         EventBus.Batch ev = bus.batch();
@@ -160,7 +169,6 @@ public final class SchedulingLoop implements AutoCloseable {
                 for (Placement p : plan.starts()) {
                     admit(h, p, ev);
                 }
-                writeReasons(h, plan);
             });
         } catch (PlanRejected e) {
             log.info("plan rejected, will reschedule: {}", e.getMessage());
@@ -172,10 +180,6 @@ public final class SchedulingLoop implements AutoCloseable {
             }
             throw e;
         }
-        for (Map.Entry<Long, Reason> e : plan.waiting().entrySet()) {
-            writtenReasons.put(e.getKey(), key(e.getValue()));
-        }
-        plan.starts().forEach(p -> writtenReasons.remove(p.jobId()));
         ev.publish();
         return true;
     }
@@ -218,36 +222,6 @@ public final class SchedulingLoop implements AutoCloseable {
         }
         ev.add(h, p.jobId(), j.tenant(), "ADMITTED", "ADMITTED", "placed on " + p.center() + "/" + p.pool() + " ("
                 + p.accelerator() + "), attempt " + attempt + (p.reason() == null ? "" : ": " + p.reason().message()));
-    }
-
-    private boolean reasonsChanged(Plan plan) {
-        for (Map.Entry<Long, Reason> e : plan.waiting().entrySet()) {
-            if (!key(e.getValue()).equals(writtenReasons.get(e.getKey()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void writeReasons(Handle h, Plan plan) {
-        var batch = h.prepareBatch("UPDATE jobs SET wait_plugin = :p, wait_code = :c, wait_message = :m "
-                + "WHERE id = :id AND state = 'PENDING'");
-        int n = 0;
-        for (Map.Entry<Long, Reason> e : plan.waiting().entrySet()) {
-            Reason r = e.getValue();
-            if (key(r).equals(writtenReasons.get(e.getKey()))) {
-                continue;
-            }
-            batch.bind("p", r.plugin()).bind("c", r.code()).bind("m", r.message()).bind("id", e.getKey()).add();
-            n++;
-        }
-        if (n > 0) {
-            batch.execute();
-        }
-    }
-
-    private static String key(Reason r) {
-        return r.plugin() + "|" + r.code() + "|" + r.message();
     }
 
     private static boolean isConstraintViolation(Throwable e) {

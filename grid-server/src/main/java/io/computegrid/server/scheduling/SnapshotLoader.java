@@ -62,8 +62,11 @@ final class SnapshotLoader {
             List<JobStore.JobRow> active = h.createQuery("SELECT " + COLUMNS
                             + " FROM jobs WHERE state IN ('ADMITTED', 'RUNNING') ORDER BY id")
                     .map((rs, ctx) -> JobStore.JobRow.of(rs)).list();
-            List<JobStore.JobRow> waiting = h.createQuery("SELECT " + COLUMNS
-                            + " FROM jobs WHERE state = 'PENDING' ORDER BY id LIMIT :l").bind("l", maxPending)
+            // each tenant's first jobs by priority and age: the snapshot stays bounded however long the
+            // queue grows, and every tenant's head of line is in it (fair share needs all of them)
+            List<JobStore.JobRow> waiting = h.createQuery("SELECT " + COLUMNS + " FROM (SELECT jobs.*, row_number() "
+                            + "OVER (PARTITION BY tenant ORDER BY priority DESC, id) AS rn FROM jobs WHERE state = 'PENDING') q "
+                            + "WHERE rn <= :l ORDER BY id").bind("l", maxPending)
                     .map((rs, ctx) -> JobStore.JobRow.of(rs)).list();
             loadMissingSpecs(h, active, waiting);
             List<RunningJob> running = new ArrayList<>();
