@@ -175,16 +175,15 @@ public final class JobStore {
     public record JobRow(long id, String tenant, String name, String specJson, JobState state, String priorityClass,
                          int priority, Timestamp submittedAt, Timestamp startedAt, Timestamp finishedAt,
                          String center, String pool, String accelerator, int attempt, String handle,
-                         Integer exitCode, String reason, String stopRequest, String waitPlugin, String waitCode,
-                         String waitMessage, String placement, Timestamp lastCheckpointAt, long attainedMs) {
+                         Integer exitCode, String reason, String stopRequest, String placement,
+                         Timestamp lastCheckpointAt, long attainedMs) {
         public static JobRow of(ResultSet rs) throws SQLException {
             return new JobRow(rs.getLong("id"), rs.getString("tenant"), rs.getString("name"), rs.getString("spec"),
                     JobState.valueOf(rs.getString("state")), rs.getString("priority_class"), rs.getInt("priority"),
                     rs.getTimestamp("submitted_at"), rs.getTimestamp("started_at"), rs.getTimestamp("finished_at"),
                     rs.getString("center"), rs.getString("pool"), rs.getString("accelerator"), rs.getInt("attempt"),
                     rs.getString("handle"), (Integer) rs.getObject("exit_code"), rs.getString("reason"),
-                    rs.getString("stop_request"), rs.getString("wait_plugin"), rs.getString("wait_code"),
-                    rs.getString("wait_message"), rs.getString("placement"), rs.getTimestamp("last_checkpoint_at"),
+                    rs.getString("stop_request"), rs.getString("placement"), rs.getTimestamp("last_checkpoint_at"),
                     rs.getLong("attained_ms"));
         }
     }

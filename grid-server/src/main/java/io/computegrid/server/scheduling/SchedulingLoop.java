@@ -194,8 +194,8 @@ public final class SchedulingLoop implements AutoCloseable {
         int attempt = j.attempt() + 1;
         h.createUpdate("""
                 UPDATE jobs SET state = 'ADMITTED', center = :c, pool = :p, accelerator = :a, attempt = :at,
-                    handle = NULL, exit_code = NULL, reason = :r, wait_plugin = NULL, wait_code = NULL,
-                    wait_message = NULL, placement = CAST(:pl AS jsonb), updated_at = now() WHERE id = :id""")
+                    handle = NULL, exit_code = NULL, reason = :r, placement = CAST(:pl AS jsonb), updated_at = now()
+                WHERE id = :id""")
                 .bind("c", p.center()).bind("p", p.pool()).bind("a", p.accelerator()).bind("at", attempt)
                 .bind("r", p.reason() == null ? null : p.reason().message())
                 .bind("pl", Json.MAPPER.writeValueAsString(p)).bind("id", p.jobId()).execute();

@@ -127,7 +127,7 @@ final class SnapshotLoader {
     /** Every column but the spec document, which is read only for jobs not parsed before. */
     private static final String COLUMNS = "id, tenant, name, NULL AS spec, state, priority_class, priority, submitted_at, "
             + "started_at, finished_at, center, pool, accelerator, attempt, handle, exit_code, reason, stop_request, "
-            + "wait_plugin, wait_code, wait_message, NULL AS placement, last_checkpoint_at, attained_ms";
+            + "NULL AS placement, last_checkpoint_at, attained_ms";
 
     private void loadMissingSpecs(org.jdbi.v3.core.Handle h, List<JobStore.JobRow> a, List<JobStore.JobRow> b) {
         List<Long> missing = new ArrayList<>();
