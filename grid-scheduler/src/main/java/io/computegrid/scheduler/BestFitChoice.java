@@ -16,6 +16,11 @@ final class BestFitChoice implements PoolChoice {
     }
 
     @Override
+    public NodeFit.Mode nodeMode() {
+        return NodeFit.Mode.BESTFIT;
+    }
+
+    @Override
     public Ranking rank(Cycle cy, PendingJob job, Ledger.TenantState tenant, List<Cluster.PoolState> pools) {
         if (pools.size() <= 1) {
             return new Ranking(pools, List.of(), -1);

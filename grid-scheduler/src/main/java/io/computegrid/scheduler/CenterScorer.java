@@ -33,6 +33,11 @@ final class CenterScorer implements PoolChoice {
     }
 
     @Override
+    public NodeFit.Mode nodeMode() {
+        return NodeFit.Mode.FRAG;
+    }
+
+    @Override
     public Ranking rank(Cycle cy, PendingJob job, Ledger.TenantState tenant, List<Cluster.PoolState> pools) {
         int n = pools.size();
         if (n == 1 && job.datasets().isEmpty()) {
@@ -62,7 +67,8 @@ final class CenterScorer implements PoolChoice {
                     transfer += d.sizeGb() * 8 / bw;
                 }
             }
-            double s = speed(cy, job, p.model);
+            // a job that names no model gives no reference for its run time: the same on every model
+            double s = job.perTask().accelerators().isEmpty() ? refSpeed : speed(cy, job, p.model);
             long run = (long) (base * (refSpeed / s));
             long st = start[k] == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : start[k];
             finish[k] = st + (long) (transfer * 1000) + run;

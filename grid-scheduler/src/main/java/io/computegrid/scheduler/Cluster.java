@@ -18,6 +18,8 @@ import java.util.Map;
  * partly used cards, so finding a node for a task looks at a handful of buckets, not every node.
  */
 final class Cluster {
+    /** Free CPU is indexed in this many levels of each node's CPU capacity. */
+    static final int CPU_LEVELS = 32;
     final Snapshot snapshot;
     final NodeInfo[] nodes;
     final Map<String, Integer> nodeIndex;
@@ -34,6 +36,13 @@ final class Cluster {
     private final int[] prev;
     private final int[] pnext;
     private final int[] pprev;
+    // cell lists: nodes by (free whole cards, free CPU level), for scoring node choice without a full scan
+    private final int[] cnext;
+    private final int[] cprev;
+    private final int[] cellOf;
+    /** The largest node's CPU and milli-cards in the snapshot: best-fit and fragmentation normalise by them. */
+    final int maxNodeCpu;
+    final int maxNodeMilli;
     /** Per node: 0 when not reserved, else the time by which a job placed there must have ended (reservations). */
     long[] reservedUntil;
     final int[] mark;
@@ -51,6 +60,8 @@ final class Cluster {
         int[] head;
         int[] count;
         int partialHead = -1;
+        /** Heads of the cell lists, index {@code k * CPU_LEVELS + level}. */
+        int[] cellHead;
         long freeWholeTotal;
         long capacityMilli;
         int schedulableNodes;
@@ -106,6 +117,9 @@ final class Cluster {
         pnext = new int[n];
         pprev = new int[n];
         mark = new int[n];
+        cnext = new int[n];
+        cprev = new int[n];
+        cellOf = new int[n];
         FederationConfig fed = s.federation();
         Map<String, Center> centers = new HashMap<>();
         if (fed != null) {
@@ -139,6 +153,14 @@ final class Cluster {
             p.maxCards = Math.max(p.maxCards, node.cards());
         }
         pools = byKey.values().toArray(new PoolState[0]);
+        int mc = 0;
+        int mm = 0;
+        for (NodeInfo node : nodes) {
+            mc = Math.max(mc, node.cpuMilli());
+            mm = Math.max(mm, node.cards() * 1000);
+        }
+        maxNodeCpu = Math.max(1, mc);
+        maxNodeMilli = Math.max(1, mm);
         for (RunningJob r : s.running()) {
             for (TaskAllocation t : r.tasks()) {
                 Integer i = nodeIndex.get(t.node());
@@ -164,6 +186,8 @@ final class Cluster {
             p.head = new int[p.maxCards + 1];
             p.count = new int[p.maxCards + 1];
             java.util.Arrays.fill(p.head, -1);
+            p.cellHead = new int[(p.maxCards + 1) * CPU_LEVELS];
+            java.util.Arrays.fill(p.cellHead, -1);
         }
         for (int i = n - 1; i >= 0; i--) {
             PoolState p = pools[poolOf[i]];
@@ -202,6 +226,32 @@ final class Cluster {
         p.head[k] = i;
         p.count[k]++;
         p.freeWholeTotal += k;
+        int cell = k * CPU_LEVELS + cpuLevel(i);
+        int ch = p.cellHead[cell];
+        cnext[i] = ch;
+        cprev[i] = -1;
+        if (ch >= 0) {
+            cprev[ch] = i;
+        }
+        p.cellHead[cell] = i;
+        cellOf[i] = cell;
+    }
+
+    /** The level of node i's free CPU: 0 .. CPU_LEVELS - 1, in fractions of its capacity. */
+    int cpuLevel(int i) {
+        int cap = nodes[i].cpuMilli();
+        if (cap <= 0 || freeCpu[i] <= 0) {
+            return 0;
+        }
+        return (int) Math.min(CPU_LEVELS - 1, (long) freeCpu[i] * CPU_LEVELS / cap);
+    }
+
+    int cellHead(PoolState p, int k, int level) {
+        return p.cellHead[k * CPU_LEVELS + level];
+    }
+
+    int cellNext(int i) {
+        return cnext[i];
     }
 
     private void unlink(int i) {
@@ -217,6 +267,15 @@ final class Cluster {
         }
         p.count[k]--;
         p.freeWholeTotal -= k;
+        int cell = cellOf[i];
+        if (cprev[i] >= 0) {
+            cnext[cprev[i]] = cnext[i];
+        } else {
+            p.cellHead[cell] = cnext[i];
+        }
+        if (cnext[i] >= 0) {
+            cprev[cnext[i]] = cprev[i];
+        }
     }
 
     private void plink(int i) {

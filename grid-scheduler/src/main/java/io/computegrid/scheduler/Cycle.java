@@ -35,6 +35,17 @@ final class Cycle {
     /** Per pool: release curve for start estimates (computed on first use by the score plugin). */
     final Map<Integer, long[][]> releaseCurves = new HashMap<>();
 
+    /** Task shapes running at the start of the cycle (computed on first use by fragmentation scoring). */
+    private NodeFit.Shapes shapes;
+
+    /** The task shapes the fragmentation score weighs: those running, else the job's own. */
+    NodeFit.Shapes shapes(PendingJob job) {
+        if (shapes == null) {
+            shapes = NodeFit.ofRunning(snapshot);
+        }
+        return shapes.size() > 0 ? shapes : NodeFit.ofJob(job);
+    }
+
     Cycle(Snapshot snapshot, SchedulerSettings settings, long now) {
         this.snapshot = snapshot;
         this.settings = settings;

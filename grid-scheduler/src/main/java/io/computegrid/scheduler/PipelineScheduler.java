@@ -218,6 +218,9 @@ public final class PipelineScheduler implements Scheduler {
                     s.estimatedStartMillis(), -1));
             return false;
         }
+        if (anyFits && choice.nodeMode() != null && job.tasks() == 1 && placeScored(cy, job, tenant, ranking, end)) {
+            return true;
+        }
         for (int k = 0; k < ranking.pools().size(); k++) {
             Cluster.PoolState p = ranking.pools().get(k);
             if (!CenterScorer.quickFits(p, job)) {
@@ -248,6 +251,62 @@ public final class PipelineScheduler implements Scheduler {
         }
         cy.waiting.put(job.id(), capacityReason(cy, job, ranking.pools(), end));
         return false;
+    }
+
+    /**
+     * A single task on the node the score plugin's node mode prefers among the best-ranked pools with room
+     * (bestfit: all of them; score: those tied with the first on total score). False when none has a node.
+     */
+    private boolean placeScored(Cycle cy, PendingJob job, Ledger.TenantState tenant, PoolChoice.Ranking ranking,
+                                long end) {
+        List<Cluster.PoolState> pools = ranking.pools();
+        List<CenterScore> rows = ranking.rows();
+        List<Cluster.PoolState> group = new ArrayList<>();
+        double top = Double.NaN;
+        for (int k = 0; k < pools.size(); k++) {
+            Cluster.PoolState p = pools.get(k);
+            if (!CenterScorer.quickFits(p, job)) {
+                continue;
+            }
+            if (choice.nodeMode() == NodeFit.Mode.FRAG && !rows.isEmpty()) {
+                double total = rows.get(k).total();
+                if (Double.isNaN(top)) {
+                    top = total;
+                } else if (total != top) {
+                    continue;
+                }
+            }
+            group.add(p);
+        }
+        NodeFit.Pick pick = NodeFit.pick(cy, group, job, end, choice.nodeMode());
+        if (pick == null) {
+            return false;
+        }
+        Cluster c = cy.cluster;
+        int i = pick.node();
+        int milli = job.perTask().milliCards();
+        int[] cards;
+        int perCard = 1000;
+        if (milli >= 1000) {
+            cards = new int[milli / 1000];
+            int g = 0;
+            for (int x = 0; x < c.cards(i) && g < cards.length; x++) {
+                if (c.freeMilli[c.cardOffset[i] + x] == 1000) {
+                    cards[g++] = x;
+                }
+            }
+        } else if (milli > 0) {
+            cards = new int[]{pick.card()};
+            perCard = milli;
+        } else {
+            cards = new int[0];
+        }
+        TaskAllocation t = new TaskAllocation(0, c.nodes[i].name(), cards, perCard, job.perTask().cpuMilli(),
+                job.perTask().memoryMiB());
+        c.apply(i, t, 1);
+        Cluster.PoolState p = c.pools[c.poolOf[i]];
+        commit(cy, job, tenant, p, List.of(t), ranking, pools.indexOf(p));
+        return true;
     }
 
     private record Shape(Object resources, int tasks, Object centers, boolean pastReservation) {
