@@ -15,7 +15,8 @@ import java.util.Map;
  * placement grows the expected GPU fragmentation least, given the task shapes running now. A node's
  * fragmentation for a shape is the free milli-cards that shape cannot use there: all of them when the
  * node lacks the CPU or memory for it, else the cards too small for it (partly used cards for
- * whole-card shapes, cards with less free than the fraction for fractional ones). Ties: best-fit.</li>
+ * whole-card shapes, cards with less free than the fraction for fractional ones), plus a small best-fit
+ * term ({@link #PACKING_WEIGHT}) so that among nearly equal placements the tighter one wins.</li>
  * </ul>
  * Candidates come from the cluster's cells (free whole cards x free CPU level): at most
  * {@link #PER_CELL} nodes per cell, so the cost is bounded by cells, not by nodes.
@@ -24,11 +25,16 @@ final class NodeFit {
     enum Mode { BESTFIT, FRAG }
 
     /** Nodes looked at per (free whole cards, CPU level) cell. */
-    static final int PER_CELL = 4;
+    static final int PER_CELL = 16;
     /** The most popular task shapes that make up the fragmentation measure. */
     static final int MAX_SHAPES = 24;
     /** Nodes looked at per cell at most (feasible or not), so a cell of CPU-starved nodes cannot make a scan long. */
-    static final int SCAN = 16;
+    /**
+     * Weight of the best-fit score beside fragmentation growth (milli-cards per unit of best-fit score):
+     * a small pull towards packing among placements of nearly equal fragmentation (docs/decisions/scheduler-node-fit.md).
+     */
+    static final double PACKING_WEIGHT = 50;
+    static final int SCAN = 64;
 
     /** The node index and the card (fraction only; -1 otherwise) chosen. */
     record Pick(int node, int card) {
@@ -148,7 +154,7 @@ final class NodeFit {
                             take(after, cards, milli, card);
                             delta = frag(after, cards, c.freeCpu[i] - cpu, c.freeMem[i] - mem, shapes)
                                     - frag(before, cards, c.freeCpu[i], c.freeMem[i], shapes);
-                            delta = Math.rint(delta * 1e6) / 1e6;
+                            delta = Math.rint(delta * 1e6) / 1e6 + PACKING_WEIGHT * fit;
                         }
                         if (delta < bestDelta || delta == bestDelta && (fit < bestFit
                                 || fit == bestFit && i < bestNode)) {
