@@ -89,13 +89,42 @@ public final class SlurmDispatchBench {
                 ratios.add(new double[] {directs.get(r)[0] / backends.get(r)[0] - 1, directs.get(r)[1] / backends.get(r)[1] - 1});
             }
             System.out.printf(Locale.ROOT, "{\"jobs\":%d,\"rounds\":%d,\"directSubmitPerSecond\":%.1f,\"backendSubmitPerSecond\":%.1f,"
-                            + "\"directStartedPerSecond\":%.1f,\"backendStartedPerSecond\":%.1f,\"submitOverhead\":%.3f,\"startOverhead\":%.3f}%n",
-                    jobs, rounds, direct[0], ours[0], direct[1], ours[1], median(ratios, 0), median(ratios, 1));
+                            + "\"directStartedPerSecond\":%.1f,\"backendStartedPerSecond\":%.1f,\"submitOverhead\":%.3f,\"startOverhead\":%.3f,"
+                            + "\"localWorkMillisPerLaunch\":%.3f}%n",
+                    jobs, rounds, direct[0], ours[0], direct[1], ours[1], median(ratios, 0), median(ratios, 1), b.localWork(jobs));
         } finally {
             if (b.backend != null) {
                 b.backend.close();
             }
         }
+    }
+
+    /**
+     * What a launch does besides the HTTP call (log dir, markers, JSON body, script, reply parsing), per launch:
+     * the backend's own cost, which the shared machine's noise hides in the rates.
+     */
+    private double localWork(int n) throws Exception {
+        SlurmBackend shaper = new SlurmBackend("bench", spec, new Nop());
+        List<LaunchRequest> reqs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            reqs.add(request());
+        }
+        long t0 = 0;
+        for (int rep = 0; rep < 30; rep++) {
+            if (rep == 10) {
+                t0 = System.nanoTime(); // after warm-up
+            }
+            for (LaunchRequest r : reqs) {
+                Files.createDirectories(r.logDir());
+                try (var files = Files.list(r.logDir())) {
+                    files.count();
+                }
+                SlurmRestClient.JSON.writeValueAsString(shaper.submitBody(r));
+                SlurmRestClient.JSON.readTree("{\"job_id\":12,\"step_id\":\"BATCH\",\"errors\":[]}");
+            }
+        }
+        shaper.close();
+        return (System.nanoTime() - t0) / 1e6 / (20.0 * n);
     }
 
     /** Both paths once, results dropped. */

@@ -193,6 +193,28 @@ class SlurmBackendTest {
     }
 
     @Test
+    void aBusyClusterIsPolledJobByJob() throws Exception {
+        a = backend("hpc-a", SlurmClusters.A);
+        SlurmRestClient raw = new SlurmRestClient("raw", a.settings(), java.time.Clock.systemUTC());
+        for (int i = 0; i < 12; i++) { // others' short jobs: Slurm lists them for MinJobAge after they end
+            var body = SlurmRestClient.JSON.createObjectNode();
+            body.put("script", "#!/bin/bash\ntrue\n");
+            var job = body.putObject("job");
+            job.put("partition", "batch");
+            job.put("current_working_directory", "/tmp");
+            job.putObject("environment").put("PATH", "/usr/bin:/bin");
+            raw.post("/job/submit", body);
+        }
+        long id = Launches.nextId();
+        LaunchRequest r = Launches.gang(id, "hpc-a", SlurmClusters.jobsDir(SlurmClusters.A), 1, 1, List.of("sh", "-c", "sleep 2; exit 7"));
+        a.launch(r); // its first launch lists the cluster's jobs once
+        RecordingListener.Event exit = events.await("exited", id, 1, WAIT).get(0);
+        assertThat(exit.exitCode()).isEqualTo(7);
+        assertThat(a.perJobPolls).isPositive();
+        assertThat(a.followed()).isZero();
+    }
+
+    @Test
     void aLaunchAfterARestartWithoutHandleAdoptsTheRunningAttempt() throws Exception {
         SlurmBackend before = new SlurmBackend("hpc-a", SlurmClusters.spec(SlurmClusters.A, Map.of()), new RecordingListener());
         long id = Launches.nextId();
