@@ -15,8 +15,10 @@ import java.util.Map;
  * placement grows the expected GPU fragmentation least, given the task shapes running now. A node's
  * fragmentation for a shape is the free milli-cards that shape cannot use there: all of them when the
  * node lacks the CPU or memory for it, else the cards too small for it (partly used cards for
- * whole-card shapes, cards with less free than the fraction for fractional ones), plus a small best-fit
- * term ({@link #PACKING_WEIGHT}) so that among nearly equal placements the tighter one wins.</li>
+ * whole-card shapes, cards with less free than the fraction for fractional ones). Beyond FGD, one more
+ * term: the free milli-cards the node's free CPU cannot feed at the running mix's CPU per milli-card
+ * (FGD asks only whether one more task fits, so it lets low-CPU tasks take the cards of CPU-rich nodes
+ * and leaves CPU-heavy ones to strand cards on CPU-poor nodes). Ties: best fit, then node order.</li>
  * </ul>
  * Candidates come from the cluster's cells (free whole cards x free CPU level): at most
  * {@link #PER_CELL} nodes per cell, so the cost is bounded by cells, not by nodes.
@@ -29,11 +31,6 @@ final class NodeFit {
     /** The most popular task shapes that make up the fragmentation measure. */
     static final int MAX_SHAPES = 24;
     /** Nodes looked at per cell at most (feasible or not), so a cell of CPU-starved nodes cannot make a scan long. */
-    /**
-     * Weight of the best-fit score beside fragmentation growth (milli-cards per unit of best-fit score):
-     * a small pull towards packing among placements of nearly equal fragmentation (docs/decisions/scheduler-node-fit.md).
-     */
-    static final double PACKING_WEIGHT = 50;
     static final int SCAN = 64;
 
     /** The node index and the card (fraction only; -1 otherwise) chosen. */
@@ -41,7 +38,21 @@ final class NodeFit {
     }
 
     /** Task shapes with GPUs and their share of the running tasks, most popular first. */
-    record Shapes(int[] milli, int[] cpu, long[] mem, double[] weight) {
+    record Shapes(int[] milli, int[] cpu, long[] mem, double[] weight, double cpuPerMilli) {
+        Shapes(int[] milli, int[] cpu, long[] mem, double[] weight) {
+            this(milli, cpu, mem, weight, ratio(milli, cpu, weight));
+        }
+
+        private static double ratio(int[] milli, int[] cpu, double[] weight) {
+            double c = 0;
+            double g = 0;
+            for (int k = 0; k < milli.length; k++) {
+                c += weight[k] * cpu[k];
+                g += weight[k] * milli[k];
+            }
+            return g > 0 ? c / g : 0;
+        }
+
         int size() {
             return milli.length;
         }
@@ -154,7 +165,7 @@ final class NodeFit {
                             take(after, cards, milli, card);
                             delta = frag(after, cards, c.freeCpu[i] - cpu, c.freeMem[i] - mem, shapes)
                                     - frag(before, cards, c.freeCpu[i], c.freeMem[i], shapes);
-                            delta = Math.rint(delta * 1e6) / 1e6 + PACKING_WEIGHT * fit;
+                            delta = Math.rint(delta * 1e6) / 1e6;
                         }
                         if (delta < bestDelta || delta == bestDelta && (fit < bestFit
                                 || fit == bestFit && i < bestNode)) {
@@ -237,18 +248,25 @@ final class NodeFit {
             double lost;
             if (shapes.cpu[m] > cpuFree || shapes.mem[m] > memFree) {
                 lost = total;
-            } else if (sm >= 1000) {
-                lost = whole >= sm / 1000 ? partial : total;
             } else {
-                int small = 0;
-                for (int x = 0; x < cards; x++) {
-                    if (free[x] < sm) {
-                        small += free[x];
+                int small;
+                if (sm >= 1000) {
+                    small = whole >= sm / 1000 ? partial : total;
+                } else {
+                    small = 0;
+                    for (int x = 0; x < cards; x++) {
+                        if (free[x] < sm) {
+                            small += free[x];
+                        }
                     }
                 }
                 lost = small;
             }
             f += shapes.weight[m] * lost;
+        }
+        if (shapes.cpuPerMilli > 0) {
+            // the running mix needs this much CPU per milli-card: the cards the node's CPU cannot feed are lost
+            f += Math.max(0, total - cpuFree / shapes.cpuPerMilli);
         }
         return f;
     }
