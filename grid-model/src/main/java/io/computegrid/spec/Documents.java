@@ -21,11 +21,10 @@ public final class Documents {
             .maxNestingDepth(MAX_DEPTH).maxDocumentLength(MAX_BYTES).maxStringLength(MAX_BYTES).build();
     private static final ObjectMapper JSON = JsonMapper.builder(
             tools.jackson.core.json.JsonFactory.builder().streamReadConstraints(LIMITS).build()).build();
+    private static final LoadSettings LOAD = LoadSettings.builder().setMaxAliasesForCollections(20)
+            .setAllowRecursiveKeys(false).setCodePointLimit(2 * MAX_BYTES).build();
     private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-            .streamReadConstraints(LIMITS)
-            .loadSettings(LoadSettings.builder().setMaxAliasesForCollections(20).setAllowRecursiveKeys(false)
-                    .setCodePointLimit(MAX_BYTES).build())
-            .build()).build();
+            .streamReadConstraints(LIMITS).loadSettings(LOAD).build()).build();
 
     private Documents() {
     }
@@ -40,6 +39,9 @@ public final class Documents {
         }
         String t = text.stripLeading();
         boolean json = t.startsWith("{") || t.startsWith("[");
+        if (!json) {
+            rejectAliases(text, source);
+        }
         try {
             JsonNode node = (json ? JSON : YAML).readTree(text);
             if (node == null || node.isMissingNode() || node.isNull()) {
@@ -53,6 +55,29 @@ public final class Documents {
             if (e instanceof SpecException se) {
                 throw se;
             }
+            throw new SpecException("", source + " is not valid YAML: " + firstLine(e));
+        }
+    }
+
+    /**
+     * YAML aliases ({@code *name}) are refused outright: the tree reader would not expand them (it
+     * yields the alias name as a string), so a spec using them would silently mean something else,
+     * and an alias bomb is refused before anything is built.
+     */
+    private static void rejectAliases(String text, String source) {
+        try {
+            for (org.snakeyaml.engine.v2.events.Event e : new org.snakeyaml.engine.v2.api.lowlevel.Parse(LOAD)
+                    .parseString(text)) {
+                if (e instanceof org.snakeyaml.engine.v2.events.AliasEvent a) {
+                    String where = a.getStartMark().map(m -> " (line " + (m.getLine() + 1) + ", column "
+                            + (m.getColumn() + 1) + ")").orElse("");
+                    throw new SpecException("", source + ": YAML aliases (*" + a.getAlias() + ") are not supported"
+                            + where);
+                }
+            }
+        } catch (SpecException se) {
+            throw se;
+        } catch (RuntimeException e) {
             throw new SpecException("", source + " is not valid YAML: " + firstLine(e));
         }
     }

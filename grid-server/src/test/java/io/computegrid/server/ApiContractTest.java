@@ -142,7 +142,7 @@ class ApiContractTest {
                         "application/yaml", 400, "command"),
                 new Bad("command with a number", ok.replace("command: [\"true\"]", "command: [\"echo\", 5]"),
                         "application/yaml", 400, "command[1]"),
-                new Bad("alias bomb", bomb, "application/yaml", 400, ""),
+                new Bad("alias bomb", bomb, "application/yaml", 400, "aliases"),
                 new Bad("deep nesting", "x: " + "[".repeat(200) + "]".repeat(200) + "\n", "application/yaml", 400, ""),
                 new Bad("unknown tenant", ok + "tenant: nobody\n", "application/yaml", 403, "nobody"),
                 new Bad("unknown priority", ok + "priority: urgent\n", "application/yaml", 422, "priority"),
