@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * The project's CSV trace (CONTRACT.md): {@code submit_time} (seconds from trace start),
@@ -13,8 +12,7 @@ import java.util.NoSuchElementException;
  * {@code tenant}, {@code gpu_type} (one model or "a|b"), {@code job_id}, {@code max_runtime} (seconds)
  * and {@code center}, plus {@code data_center} and {@code data_gb} (input data to move to where the job runs).
  */
-final class GridCsvReader implements TraceReader {
-    private final CsvRows rows;
+final class GridCsvReader extends CsvTraceReader {
     private final int submit;
     private final int duration;
     private final int gpus;
@@ -25,11 +23,10 @@ final class GridCsvReader implements TraceReader {
     private final int center;
     private final int dataCenter;
     private final int dataGb;
-    private TraceJob next;
     private long count;
 
     GridCsvReader(Path file) {
-        rows = new CsvRows(file);
+        super(file);
         try {
             submit = rows.require("submit_time");
             duration = rows.require("duration");
@@ -48,24 +45,7 @@ final class GridCsvReader implements TraceReader {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next == null && rows.next()) {
-            next = parse();
-        }
-        return next != null;
-    }
-
-    @Override
-    public TraceJob next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        TraceJob j = next;
-        next = null;
-        return j;
-    }
-
-    private TraceJob parse() {
+    protected TraceJob parse() {
         count++;
         long sub = Math.round(rows.nonNegative(submit) * 1000);
         long dur = Math.round(rows.nonNegative(duration) * 1000);
@@ -122,8 +102,4 @@ final class GridCsvReader implements TraceReader {
         return v.intern();
     }
 
-    @Override
-    public void close() {
-        rows.close();
-    }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 
 /**
  * Alibaba's openb pod list. A pod is one task: {@code num_gpu} whole cards, or with one GPU
@@ -15,8 +14,7 @@ import java.util.NoSuchElementException;
  * {@code deletion_time - scheduled_time} (or minus creation time for pods never scheduled).
  * Variants without the time columns have durations of -1 (usable only with {@code --fill}).
  */
-final class OpenbReader implements TraceReader {
-    private final CsvRows rows;
+final class OpenbReader extends CsvTraceReader {
     private final int name;
     private final int cpu;
     private final int mem;
@@ -27,11 +25,10 @@ final class OpenbReader implements TraceReader {
     private final int created;
     private final int deleted;
     private final int scheduled;
-    private TraceJob next;
     private long count;
 
     OpenbReader(Path file) {
-        rows = new CsvRows(file);
+        super(file);
         try {
             name = rows.require("name");
             cpu = rows.require("cpu_milli");
@@ -50,24 +47,7 @@ final class OpenbReader implements TraceReader {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next == null && rows.next()) {
-            next = parse();
-        }
-        return next != null;
-    }
-
-    @Override
-    public TraceJob next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        TraceJob j = next;
-        next = null;
-        return j;
-    }
-
-    private TraceJob parse() {
+    protected TraceJob parse() {
         count++;
         String id = rows.text(name);
         if (id.isEmpty()) {
@@ -129,8 +109,4 @@ final class OpenbReader implements TraceReader {
                 Integer.MAX_VALUE), memMiB, models, 0, null);
     }
 
-    @Override
-    public void close() {
-        rows.close();
-    }
 }

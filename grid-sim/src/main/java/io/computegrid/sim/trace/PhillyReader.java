@@ -7,25 +7,22 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Philly's processed job table ({@code timestamp,duration,num_gpus,gpu_time,cluster}): the
  * timestamp is wall-clock (UTC assumed), so submit times are absolute; the virtual cluster is the
  * tenant. The table is not sorted by time: the runner sorts it (one copy in memory).
  */
-final class PhillyReader implements TraceReader {
+final class PhillyReader extends CsvTraceReader {
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private final CsvRows rows;
     private final int ts;
     private final int duration;
     private final int gpus;
     private final int cluster;
-    private TraceJob next;
     private long count;
 
     PhillyReader(Path file) {
-        rows = new CsvRows(file);
+        super(file);
         try {
             ts = rows.require("timestamp");
             duration = rows.require("duration");
@@ -38,24 +35,7 @@ final class PhillyReader implements TraceReader {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next == null && rows.next()) {
-            next = parse();
-        }
-        return next != null;
-    }
-
-    @Override
-    public TraceJob next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        TraceJob j = next;
-        next = null;
-        return j;
-    }
-
-    private TraceJob parse() {
+    protected TraceJob parse() {
         String t = rows.required(ts);
         long submit;
         try {
@@ -74,8 +54,4 @@ final class PhillyReader implements TraceReader {
                 null);
     }
 
-    @Override
-    public void close() {
-        rows.close();
-    }
 }
