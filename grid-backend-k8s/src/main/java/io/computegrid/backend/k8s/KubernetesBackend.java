@@ -170,26 +170,27 @@ public final class KubernetesBackend implements Backend {
                 continue;
             }
             String done = finishedCondition(job);
+            List<Pod> pods = pods(name);
             if ("Complete".equals(done)) {
                 out.put(a.jobId(), JobStatus.SUCCEEDED);
             } else if (done != null) {
                 out.put(a.jobId(), JobStatus.FAILED);
             } else {
-                List<Pod> pods = pods(name);
                 boolean running = pods.stream().anyMatch(p -> "Running".equals(phase(p)));
                 out.put(a.jobId(), running ? JobStatus.RUNNING : JobStatus.PENDING);
-                int tasks = tasksOf(job);
-                tracked.computeIfAbsent(name, k -> {
-                    Tracked t = new Tracked(a.jobId(), a.attempt(), tasks, null);
-                    for (Pod p : pods) {
-                        int i = index(p);
-                        if (i >= 0 && i < tasks && !"Pending".equals(phase(p))) {
-                            t.started[i] = true; // started before the restart: no second taskStarted
-                        }
-                    }
-                    return t;
-                });
             }
+            // followed again, ended ones too: the poller reports what is left (exits with the pods' codes)
+            int tasks = tasksOf(job);
+            tracked.computeIfAbsent(name, k -> {
+                Tracked t = new Tracked(a.jobId(), a.attempt(), tasks, null);
+                for (Pod p : pods) {
+                    int i = index(p);
+                    if (i >= 0 && i < tasks && !"Pending".equals(phase(p))) {
+                        t.started[i] = true; // started before the restart: no second taskStarted
+                    }
+                }
+                return t;
+            });
         }
         return out;
     }

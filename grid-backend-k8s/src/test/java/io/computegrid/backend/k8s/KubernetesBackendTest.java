@@ -294,6 +294,9 @@ class KubernetesBackendTest {
         put(pod(j, 0, "Succeeded", 0, "Completed", null));
         assertThat(after.await("exited", id, 1).get(0).code()).isZero();
         assertThat(after.of("started", id)).isEmpty(); // it had started before the restart
+        // the Job that completed while computegrid was down: its pod's exit is reported after reconcile
+        put(pod(dj, 0, "Succeeded", 0, "Completed", null));
+        assertThat(after.await("exited", done, 1).get(0).reason()).isEqualTo("exited");
     }
 
     @Test

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,13 +41,14 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class SlurmBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(SlurmBackend.class);
-    private static final Pattern COMMENT = Pattern.compile("computegrid center=(\\S+) job=(\\d+) attempt=(\\d+) tasks=(\\d+)");
+    static final Pattern COMMENT = Pattern.compile("computegrid center=(\\S+) job=(\\d+) attempt=(\\d+) tasks=(\\d+)");
     private static final long MAX_BACKOFF_MILLIS = 30_000;
 
     private final String center;
     private final SlurmSettings settings;
     private final BackendListener listener;
     private final SlurmRestClient rest;
+    private final SlurmDiscovery discovery;
     private final ScheduledExecutorService poller;
     /** Slurm job id → what we follow. */
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
@@ -63,6 +63,14 @@ public final class SlurmBackend implements Backend {
     private int pollsSinceList;
     /** Polls done job by job (for tests). */
     volatile int perJobPolls;
+    /** Slurm jobs whose end this instance reported (the last 10,000), so a later reconcile does not report it again. */
+    private final java.util.Set<String> reported = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<String, Boolean>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 10_000;
+                }
+            }));
     private static final int PER_JOB_MAX = 50;
 
     public SlurmBackend(String centerName, BackendSpec spec, BackendListener listener) {
@@ -74,6 +82,7 @@ public final class SlurmBackend implements Backend {
         this.settings = SlurmSettings.from(centerName, spec);
         this.listener = listener;
         this.rest = new SlurmRestClient(centerName, settings, clock);
+        this.discovery = new SlurmDiscovery(centerName, settings, rest);
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "slurm-poller-" + centerName);
             t.setDaemon(true);
@@ -244,6 +253,11 @@ public final class SlurmBackend implements Backend {
         LOG.info("center {}: cancelled slurm job {} (job {} attempt {}): {}", center, id, jobId, attempt, reason);
     }
 
+    /**
+     * The status of each job in Slurm, looked up by its handle in one {@code GET /jobs}. Every job not
+     * {@code UNKNOWN} is followed from then on: its remaining events arrive through the listener, including
+     * {@code taskExited} with the real exit codes for jobs that ended while computegrid was down.
+     */
     @Override
     public Map<Long, JobStatus> reconcile(List<ActiveJob> jobs) throws BackendException {
         Map<String, JsonNode> all = listJobs();
@@ -258,14 +272,18 @@ public final class SlurmBackend implements Backend {
             String state = j.path("job_state").asString("");
             JobStatus s = SlurmStates.status(state);
             out.put(a.jobId(), s);
-            if (!SlurmStates.terminal(state)) {
-                adopt(a.handle().trim(), j, m, s == JobStatus.RUNNING);
-            }
+            // followed again, ended ones too: the poller reports what is left (taskExited with each task's
+            // own exit code) without repeating taskStarted for tasks that ran before the restart
+            boolean ran = s == JobStatus.RUNNING || SlurmStates.terminal(state) && !j.path("batch_host").asString("").isEmpty();
+            adopt(a.handle().trim(), j, m, ran);
         }
         return out;
     }
 
     private void adopt(String slurmId, JsonNode j, Matcher m, boolean started) {
+        if (reported.contains(slurmId)) {
+            return; // this instance already reported its end
+        }
         long jobId = Long.parseLong(m.group(2));
         int attempt = Integer.parseInt(m.group(3));
         Path logDir = Path.of(j.path("current_working_directory").asString("/tmp"));
@@ -329,74 +347,7 @@ public final class SlurmBackend implements Backend {
 
     @Override
     public Optional<List<DiscoveredNode>> discover() throws BackendException {
-        JsonNode part = partition();
-        List<String> members = Hostlist.expand(part.path("nodes").asString(""));
-        Map<String, Integer> ours = new HashMap<>();
-        for (JsonNode j : rest.jobs()) {
-            Matcher m = COMMENT.matcher(j.path("comment").asString(""));
-            if (!m.find() || !m.group(1).equals(center.replaceAll("\\s", "_")) || SlurmStates.status(j.path("job_state").asString("")) != JobStatus.RUNNING) {
-                continue;
-            }
-            List<String> names = Hostlist.expand(j.path("nodes").asString(""));
-            JsonNode detail = j.path("gres_detail");
-            int perNode = Gres.count(j.path("tres_per_node").asString("").replace("gres:", ""), "gpu");
-            for (int i = 0; i < names.size(); i++) {
-                int n = detail.size() == names.size() ? Gres.count(detail.get(i).asString(""), "gpu") : perNode;
-                ours.merge(names.get(i), n, Integer::sum);
-            }
-        }
-        List<DiscoveredNode> out = new ArrayList<>();
-        for (JsonNode n : rest.get("/nodes").path("nodes")) {
-            String name = n.path("name").asString("");
-            if (!members.contains(name)) {
-                continue;
-            }
-            String gres = n.path("gres").asString("");
-            int cards = Gres.count(gres, "gpu");
-            int used = Gres.count(n.path("gres_used").asString(""), "gpu");
-            int foreign = Math.max(0, Math.min(cards, used - ours.getOrDefault(name, 0)));
-            out.add(new DiscoveredNode(name, settings.partition(), model(Gres.type(gres, "gpu")), cards,
-                    n.path("cpus").asInt(0) * 1000, n.path("real_memory").asLong(0), foreign, nodeUp(n)));
-        }
-        return Optional.of(out);
-    }
-
-    private String model(String gresType) {
-        if (gresType == null || gresType.isEmpty()) {
-            return settings.accelerator();
-        }
-        return gresType.contains("-") ? gresType.toLowerCase() : "nvidia-" + gresType.toLowerCase();
-    }
-
-    static boolean nodeUp(JsonNode n) {
-        String state = n.path("state").asString("").toLowerCase();
-        if (state.contains("down") || state.contains("fail") || state.contains("drain") || state.contains("unknown")
-                || state.contains("future")) {
-            return false;
-        }
-        for (JsonNode f : n.path("state_flags")) {
-            String flag = f.asString("").toUpperCase();
-            if (flag.startsWith("DRAIN") || flag.equals("NOT_RESPONDING") || flag.equals("FAIL") || flag.startsWith("POWER")
-                    || flag.equals("MAINTENANCE") || flag.equals("REBOOT_REQUESTED")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private JsonNode partition() throws BackendException {
-        JsonNode reply;
-        try {
-            reply = rest.get("/partition/" + settings.partition());
-        } catch (SlurmRestClient.SlurmError e) {
-            throw new BackendException("center " + center + " (slurm): partition '" + settings.partition()
-                    + "' does not exist in the cluster (" + e.errors + ")", false, e);
-        }
-        JsonNode parts = reply.path("partitions");
-        if (parts.isEmpty()) {
-            throw new BackendException("center " + center + " (slurm): partition '" + settings.partition() + "' does not exist in the cluster", false);
-        }
-        return parts.get(0);
+        return Optional.of(discovery.discover());
     }
 
     /** Checks slurmrestd, slurmctld behind it, our credentials and the partition. */
@@ -409,7 +360,7 @@ public final class SlurmBackend implements Backend {
                         + " is " + p.path("ping").asString("?"), true);
             }
         }
-        partition();
+        discovery.partition();
     }
 
     @Override
@@ -517,7 +468,7 @@ public final class SlurmBackend implements Backend {
         try {
             for (JsonNode n : rest.get("/nodes").path("nodes")) {
                 String name = n.path("name").asString("");
-                if (t.nodes.contains(name) && !nodeUp(n)) {
+                if (t.nodes.contains(name) && !SlurmDiscovery.nodeUp(n)) {
                     why = "NODE_FAIL: node " + name + " is " + n.path("state").asString("down")
                             + (n.path("reason").asString("").isEmpty() ? "" : " (" + n.path("reason").asString("") + ")");
                     break;
@@ -540,6 +491,7 @@ public final class SlurmBackend implements Backend {
         String text = "slurm: " + why;
         t.cancelReason = text;
         tracked.remove(slurmId);
+        reported.add(slurmId);
         launched.remove(t.jobId + ":" + t.attempt);
         for (int i = 0; i < t.tasks; i++) {
             Integer own = readExit(t.logDir.resolve(".task-" + i + ".exit"));
@@ -564,6 +516,7 @@ public final class SlurmBackend implements Backend {
 
     private void finish(String slurmId, Tracked t, String state, String reason, int slurmExit) {
         tracked.remove(slurmId);
+        reported.add(slurmId);
         launched.remove(t.jobId + ":" + t.attempt);
         for (int i = 0; i < t.tasks; i++) {
             Integer own = readExit(t.logDir.resolve(".task-" + i + ".exit"));

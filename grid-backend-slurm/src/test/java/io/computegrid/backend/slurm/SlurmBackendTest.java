@@ -94,6 +94,8 @@ class SlurmBackendTest {
         assertThat(SlurmClusters.scontrol(SlurmClusters.A, "show", "job", handle)).contains("JobState=CANCELLED");
         assertThat(a.reconcile(List.of(new ActiveJob(id, 1, handle)))).containsEntry(id, JobStatus.CANCELLED);
         a.cancel(id, 1, handle, "again"); // idempotent
+        Thread.sleep(600);
+        assertThat(events.of("exited", id)).hasSize(1); // neither the second cancel nor reconcile reports the end twice
     }
 
     @Test
@@ -190,6 +192,29 @@ class SlurmBackendTest {
         RecordingListener.Event exit = events.await("exited", id, 1, WAIT).get(0);
         assertThat(exit.exitCode()).isZero();
         assertThat(events.of("started", id)).isEmpty(); // it had started before the restart
+    }
+
+    @Test
+    void aJobThatEndedWhileComputegridWasDownIsReportedWithItsRealExitCodes() throws Exception {
+        RecordingListener first = new RecordingListener();
+        SlurmBackend before = new SlurmBackend("hpc-a", SlurmClusters.spec(SlurmClusters.A, Map.of()), first);
+        long id = Launches.nextId();
+        String handle = before.launch(Launches.gang(id, "hpc-a", SlurmClusters.jobsDir(SlurmClusters.A), 2, 0,
+                List.of("sh", "-c", "sleep 1; exit $GRID_TASK_INDEX")));
+        first.await("started", id, 2, WAIT);
+        before.close();
+        RecordingListener.awaitTrue("job over in slurm", WAIT, v -> {
+            try {
+                return SlurmClusters.scontrol(SlurmClusters.A, "show", "job", handle).contains("JobState=FAILED");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        a = backend("hpc-a", SlurmClusters.A);
+        assertThat(a.reconcile(List.of(new ActiveJob(id, 1, handle)))).containsEntry(id, JobStatus.FAILED);
+        assertThat(events.await("exited", id, 2, WAIT)).extracting(e -> e.task() + ":" + e.exitCode())
+                .containsExactlyInAnyOrder("0:0", "1:1");
+        assertThat(events.of("started", id)).isEmpty();
     }
 
     @Test
