@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class SlurmRestClient {
     static final JsonMapper JSON = JsonMapper.builder().build();
     /** An opaque HTTP 500 faster than this is slurmctld refusing the token; slower is slurmctld not answering. */
-    static final long AUTH_REPLY_MILLIS = 2000;
+    static final long AUTH_REPLY_MILLIS = 4000;
     private final SlurmSettings settings;
     private final String center;
     private final HttpClient http;
