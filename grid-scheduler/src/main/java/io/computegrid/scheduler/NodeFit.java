@@ -33,6 +33,9 @@ final class NodeFit {
     /** Nodes looked at per cell at most (feasible or not), so a cell of CPU-starved nodes cannot make a scan long. */
     static final int SCAN = 64;
 
+    private record Key(int milli, int cpu, long mem) {
+    }
+
     /** The node index and the card (fraction only; -1 otherwise) chosen. */
     record Pick(int node, int card) {
     }
@@ -73,13 +76,13 @@ final class NodeFit {
 
     /** The shapes of the tasks holding cards in the snapshot, by share of those tasks (empty when none). */
     static Shapes ofRunning(Snapshot s) {
-        Map<List<Long>, long[]> counts = new HashMap<>();
+        Map<Key, long[]> counts = new HashMap<>();
         long total = 0;
         for (RunningJob r : s.running()) {
             for (TaskAllocation t : r.tasks()) {
                 int m = t.milliPerCard() >= 1000 ? t.cardCount() * 1000 : t.cardCount() > 0 ? t.milliPerCard() : 0;
                 if (m > 0) {
-                    counts.computeIfAbsent(List.of((long) m, (long) t.cpuMilli(), t.memoryMiB()), k -> new long[1])[0]++;
+                    counts.computeIfAbsent(new Key(m, t.cpuMilli(), t.memoryMiB()), k -> new long[1])[0]++;
                     total++;
                 }
             }
@@ -87,13 +90,12 @@ final class NodeFit {
         if (total == 0) {
             return new Shapes(new int[0], new int[0], new long[0], new double[0]);
         }
-        List<Map.Entry<List<Long>, long[]>> list = new ArrayList<>(counts.entrySet());
+        List<Map.Entry<Key, long[]>> list = new ArrayList<>(counts.entrySet());
         list.sort((a, b) -> {
             int c = Long.compare(b.getValue()[0], a.getValue()[0]);
-            for (int k = 0; c == 0 && k < 3; k++) {
-                c = Long.compare(a.getKey().get(k), b.getKey().get(k));
-            }
-            return c;
+            c = c != 0 ? c : Integer.compare(a.getKey().milli, b.getKey().milli);
+            c = c != 0 ? c : Integer.compare(a.getKey().cpu, b.getKey().cpu);
+            return c != 0 ? c : Long.compare(a.getKey().mem, b.getKey().mem);
         });
         int n = Math.min(MAX_SHAPES, list.size());
         int[] milli = new int[n];
@@ -101,10 +103,10 @@ final class NodeFit {
         long[] mem = new long[n];
         double[] w = new double[n];
         for (int k = 0; k < n; k++) {
-            List<Long> key = list.get(k).getKey();
-            milli[k] = key.get(0).intValue();
-            cpu[k] = key.get(1).intValue();
-            mem[k] = key.get(2);
+            Key key = list.get(k).getKey();
+            milli[k] = key.milli;
+            cpu[k] = key.cpu;
+            mem[k] = key.mem;
             w[k] = (double) list.get(k).getValue()[0] / total;
         }
         return new Shapes(milli, cpu, mem, w);
