@@ -437,8 +437,10 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
             }
             for (JobRow j : e.getValue()) {
                 Backend.JobStatus s = known.getOrDefault(j.id(), Backend.JobStatus.UNKNOWN);
-                if (s == Backend.JobStatus.RUNNING || s == Backend.JobStatus.PENDING) {
-                    continue; // the backend still runs it and will report its exit
+                if (s != Backend.JobStatus.UNKNOWN) {
+                    // the backend knows the job: it still runs it, or it ended while we were down and the
+                    // backend reports each task's real exit once reconciled; requeueing would run it twice
+                    continue;
                 }
                 markLost(j, lastAlive, "lost: the control plane restarted and center " + j.center()
                         + " no longer runs it");
