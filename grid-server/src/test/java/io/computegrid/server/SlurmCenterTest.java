@@ -112,6 +112,19 @@ class SlurmCenterTest {
         assertThat(squeue).doesNotContain("RUNNING");
     }
 
+    @Test
+    void aSlurmJobKeepsRunningAcrossARestartOfTheControlPlane() throws Exception {
+        awaitCenter("hpc1", "UP", true);
+        long id = s.submit(admin, "name: survives\ntenant: t1\ncenters: [hpc1]\nresources: {accelerator: nvidia-a100, count: 1}\n"
+                + "command: [\"sh\", \"-c\", \"sleep 4; echo finished on $GRID_CENTER\"]\n");
+        s.await(admin, id, Duration.ofSeconds(60), "RUNNING");
+        s.restart();
+        JsonNode j = s.await(admin, id, Duration.ofSeconds(60), "SUCCEEDED", "FAILED");
+        assertThat(j.get("state").asString()).as(j.toString()).isEqualTo("SUCCEEDED");
+        assertThat(j.get("attempt").asInt()).as("adopted, not requeued").isEqualTo(1);
+        assertThat(s.call("GET", "/api/v1/jobs/" + id + "/logs?task=0", admin, null).body()).contains("finished on hpc1");
+    }
+
     private JsonNode awaitCenter(String name, String status, boolean withCards) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonNode last = null;
