@@ -12,10 +12,12 @@ import java.util.Map;
  * @param centers    centers the job may run in (empty: any)
  * @param minRuntime the job is never preempted before it has run this long
  * @param preemptible the tenant accepts preemption (cheaper price class)
+ * @param budget     the most this job may cost in the platform currency (null: no cap of its own)
  */
 public record JobSpec(String name, String tenant, String priority, int tasks, TaskResources resources,
                       List<String> command, Map<String, String> env, Duration maxRuntime, Duration minRuntime,
-                      boolean preemptible, Objective objective, List<Dataset> datasets, List<String> centers) {
+                      boolean preemptible, Objective objective, List<Dataset> datasets, List<String> centers,
+                      java.math.BigDecimal budget) {
     public static final int MAX_TASKS = 1024;
     public static final Duration MAX_RUNTIME_LIMIT = Duration.ofDays(365);
 
@@ -47,10 +49,20 @@ public record JobSpec(String name, String tenant, String priority, int tasks, Ta
         objective = objective == null ? Objective.BALANCED : objective;
         datasets = List.copyOf(datasets == null ? List.of() : datasets);
         centers = List.copyOf(centers == null ? List.of() : centers);
+        if (budget != null && budget.signum() < 0) {
+            throw new IllegalArgumentException("budget must not be negative");
+        }
+    }
+
+    public JobSpec(String name, String tenant, String priority, int tasks, TaskResources resources,
+                   List<String> command, Map<String, String> env, Duration maxRuntime, Duration minRuntime,
+                   boolean preemptible, Objective objective, List<Dataset> datasets, List<String> centers) {
+        this(name, tenant, priority, tasks, resources, command, env, maxRuntime, minRuntime, preemptible, objective,
+                datasets, centers, null);
     }
 
     public JobSpec withTenant(String t) {
         return new JobSpec(name, t, priority, tasks, resources, command, env, maxRuntime, minRuntime,
-                preemptible, objective, datasets, centers);
+                preemptible, objective, datasets, centers, budget);
     }
 }

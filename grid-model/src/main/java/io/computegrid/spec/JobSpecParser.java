@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class JobSpecParser {
     static final Set<String> TOP = new LinkedHashSet<>(List.of("name", "tenant", "priority", "tasks", "resources",
-            "command", "env", "maxRuntime", "minRuntime", "preemptible", "objective", "datasets", "centers"));
+            "command", "env", "maxRuntime", "minRuntime", "preemptible", "objective", "datasets", "centers", "budget"));
     static final Set<String> RESOURCES = new LinkedHashSet<>(List.of("accelerator", "count", "cpu", "memory"));
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int MAX_ARGS = 1024;
@@ -97,7 +97,8 @@ public final class JobSpecParser {
                 Quantities.duration(f.raw("maxRuntime"), "maxRuntime"),
                 Quantities.duration(f.raw("minRuntime"), "minRuntime"),
                 f.bool("preemptible", false),
-                objective == null ? null : Objective.parse(objective), datasets, centers));
+                objective == null ? null : Objective.parse(objective), datasets, centers,
+                f.decimal("budget", null, java.math.BigDecimal.ZERO, new java.math.BigDecimal("1000000000000"))));
     }
 
     private List<AcceleratorChoice> accelerators(JsonNode v, String path) {

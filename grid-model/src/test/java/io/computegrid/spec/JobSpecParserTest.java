@@ -36,6 +36,7 @@ class JobSpecParserTest {
             objective: green
             datasets: [{name: imagenet, center: hpc, sizeGb: 150}]
             centers: [cloud, hpc]
+            budget: 250.50
             """;
 
     @Test
@@ -54,6 +55,7 @@ class JobSpecParserTest {
         assertThat(s.objective()).isEqualTo(Objective.GREEN);
         assertThat(s.datasets()).singleElement().satisfies(d -> assertThat(d.sizeGb()).isEqualTo(150));
         assertThat(s.centers()).containsExactly("cloud", "hpc");
+        assertThat(s.budget()).isEqualByComparingTo("250.50");
     }
 
     @Test
@@ -101,7 +103,9 @@ class JobSpecParserTest {
                 new Bad("name: x\n" + r + c + "env: {GRID_TASK_INDEX: 3}\n", "env.GRID_TASK_INDEX"),
                 new Bad("name: x\n" + r + c + "env: {\"BAD-NAME\": 3}\n", "env.BAD-NAME"),
                 new Bad("name: x\n" + r + c + "objective: fastest\n", "objective"),
-                new Bad("name: x\n" + r + c + "centers: [\"a/b\"]\n", "centers"));
+                new Bad("name: x\n" + r + c + "centers: [\"a/b\"]\n", "centers"),
+                new Bad("name: x\n" + r + c + "budget: -5\n", "budget"),
+                new Bad("name: x\n" + r + c + "budget: lots\n", "budget"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -173,7 +173,7 @@ public final class GridServer implements AutoCloseable {
         try {
             List<Overrun> over = new ArrayList<>();
             runtime.meterRunning((h, running) -> over.addAll(metering.overruns(h, running.stream()
-                    .map(j -> new RunningJob(j.id(), j.tenant(), null)).toList())));
+                    .map(j -> new RunningJob(j.id(), j.tenant(), api.jobs().spec(j.specJson()).budget())).toList())));
             for (Overrun o : over) {
                 if (o.stop()) {
                     runtime.stop(o.jobId(), "CANCEL", "stopped at its budget cap: " + o.reason());

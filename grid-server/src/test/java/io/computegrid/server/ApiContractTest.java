@@ -247,6 +247,11 @@ class ApiContractTest {
         assertThat(ok.status()).isEqualTo(201);
         // 2 tasks x 1 card x 0.5 h at the demo price of 12.00 per A100 card-hour
         assertThat(ok.json().get("estimatedCost").decimalValue()).isEqualByComparingTo("12.00");
+        TestServer.Res capped = s.call("POST", "/api/v1/jobs", acme, spec + "budget: 5\n", "application/yaml");
+        assertThat(capped.status()).as(capped.body()).isEqualTo(402);
+        assertThat(capped.json().get("detail").asString()).contains("budget").contains("12");
+        assertThat(s.call("POST", "/api/v1/jobs", acme, spec + "budget: -1\n", "application/yaml").status())
+                .isEqualTo(400);
         assertThat(ok.json().get("currency").asString()).isEqualTo("CNY");
     }
 

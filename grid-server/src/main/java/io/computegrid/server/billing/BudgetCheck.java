@@ -24,7 +24,7 @@ public final class BudgetCheck implements JobService.SubmitHook {
     @Override
     public Map<String, Object> check(Handle h, String tenant, JobSpec spec) {
         Quote q = metering.quote(tenant, spec);
-        Optional<String> block = metering.admissionBlock(h, tenant, q.admissionAmount());
+        Optional<String> block = metering.admissionBlock(h, tenant, q.admissionAmount(), spec.budget());
         if (block.isPresent()) {
             throw new ApiException(402, "Payment Required", block.get());
         }
