@@ -113,12 +113,18 @@ final class FairShareOrder implements Ordering {
 
         void add(int priority, PendingJob j) {
             for (int k = 0; k < levels.size(); k++) {
-                if (levels.get(k)[0] == priority) {
-                    jobs.get(k).add(j);
+                int[] lv = levels.get(k);
+                if (lv[0] == priority) {
+                    List<PendingJob> l = jobs.get(k);
+                    PendingJob last = l.get(l.size() - 1);
+                    if (j.order() < last.order() || j.order() == last.order() && j.id() < last.id()) {
+                        lv[1] = 1; // out of arrival order: seal sorts (checked here, while the job is in cache)
+                    }
+                    l.add(j);
                     return;
                 }
             }
-            levels.add(new int[]{priority});
+            levels.add(new int[]{priority, 0});
             List<PendingJob> l = new ArrayList<>();
             l.add(j);
             jobs.add(l);
@@ -135,7 +141,7 @@ final class FairShareOrder implements Ordering {
             for (int k : idx) {
                 lv.add(levels.get(k));
                 List<PendingJob> l = jobs.get(k);
-                if (within == null ? !SortedOrder.sortedByArrival(l) : !SortedOrder.sorted(l, within)) {
+                if (within == null ? levels.get(k)[1] != 0 : !SortedOrder.sorted(l, within)) {
                     l.sort(within == null ? SortedOrder.ARRIVAL : within);
                 }
                 js.add(l);
