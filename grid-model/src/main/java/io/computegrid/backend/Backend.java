@@ -31,6 +31,14 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The output of one task, for backends whose tasks do not write into the server's log directory
+     * (Kubernetes keeps it with the pod); empty when the backend has none to give.
+     */
+    default Optional<String> logs(long jobId, int attempt, String handle, int taskIndex) throws BackendException {
+        return Optional.empty();
+    }
+
     /** A quick liveness probe of the backend itself. */
     default void ping() throws BackendException {
     }

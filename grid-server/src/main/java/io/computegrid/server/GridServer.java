@@ -140,7 +140,7 @@ public final class GridServer implements AutoCloseable {
         if (options.demo()) {
             DemoFederation.fund(metering);
         }
-        api = new ApiContext(jdbi, federation, jobs, jobService, paths, tokens, bus, metrics, loop);
+        api = new ApiContext(jdbi, federation, jobs, jobService, paths, tokens, bus, metrics, loop, backends);
 
         runtime.recover(lastAlive);
         loop.start();

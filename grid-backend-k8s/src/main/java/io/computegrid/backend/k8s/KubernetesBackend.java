@@ -307,6 +307,23 @@ public final class KubernetesBackend implements Backend {
         }
     }
 
+    /** A task's output from its pod (the pod of the Job's completion index), as the API server keeps it. */
+    @Override
+    public Optional<String> logs(long jobId, int attempt, String handle, int taskIndex) throws BackendException {
+        List<Pod> pods = call(() -> client.pods().inNamespace(settings.namespace())
+                .withLabel(JobFactory.JOB, Long.toString(jobId)).withLabel(JobFactory.ATTEMPT, Integer.toString(attempt))
+                .list().getItems(), "list pods of job " + jobId);
+        for (Pod p : pods) {
+            Map<String, String> a = p.getMetadata().getAnnotations() == null ? Map.of() : p.getMetadata().getAnnotations();
+            if (Integer.toString(taskIndex).equals(a.get(JobFactory.INDEX_ANNOTATION))) {
+                String name = p.getMetadata().getName();
+                return Optional.ofNullable(call(() -> client.pods().inNamespace(settings.namespace()).withName(name)
+                        .getLog(), "read the log of pod " + name));
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public void ping() throws BackendException {
         call(() -> client.batch().v1().jobs().inNamespace(settings.namespace()).list(new ListOptionsBuilder().withLimit(1L).build()),

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubernetesMockClient(crud = true)
 class KubernetesBackendTest {
     static KubernetesClient client;
+    static io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
     private static final AtomicLong IDS = new AtomicLong(1000);
     private static final String NS = "grid";
     private final Events events = new Events();
@@ -167,6 +168,22 @@ class KubernetesBackendTest {
         String ascend = b.launch(gang(IDS.incrementAndGet(), 1, 2, "ascend-910b"));
         assertThat(job(ascend).getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
                 .containsEntry("huawei.com/Ascend910", new Quantity("2"));
+    }
+
+    @Test
+    void aTasksLogComesFromThePodOfItsCompletionIndex() throws Exception {
+        KubernetesBackend b = backend(Map.of());
+        long id = IDS.incrementAndGet();
+        String name = b.launch(gang(id, 2, 1, "nvidia-a100"));
+        Job j = job(name);
+        put(pod(j, 0, "Running", null, null, null));
+        put(pod(j, 1, "Running", null, null, null));
+        // the CRUD mock keeps no container output: the log subresource is an expectation on the same server
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + name + "-1-x/log?pretty=false")
+                .andReturn(200, "rank 1 says hello\n").always();
+        assertThat(b.logs(id, 1, name, 1)).contains("rank 1 says hello\n");
+        assertThat(b.logs(id, 1, name, 5)).isEmpty();
+        assertThat(b.logs(id + 1000, 1, name, 0)).isEmpty();
     }
 
     @Test

@@ -12,5 +12,6 @@ import org.jdbi.v3.core.Jdbi;
 
 /** The services route modules use. */
 public record ApiContext(Jdbi jdbi, Federation federation, JobStore jobs, JobService jobService, JobPaths paths,
-                         TokenService tokens, EventBus bus, GridMetrics metrics, SchedulingLoop scheduling) {
+                         TokenService tokens, EventBus bus, GridMetrics metrics, SchedulingLoop scheduling,
+                         io.computegrid.server.runtime.BackendRegistry backends) {
 }

@@ -43,7 +43,7 @@ public final class LogRoutes implements RouteModule {
                     long id = j.id();
                     ctx.result(new TailStream(p, () -> api.jobs().find(id).map(x -> x.state().isTerminal()).orElse(true)));
                 } else {
-                    ctx.result(Files.exists(p) ? Files.readAllBytes(p) : new byte[0]);
+                    ctx.result(Files.exists(p) ? Files.readAllBytes(p) : fromBackend(api, j, task).getBytes(StandardCharsets.UTF_8));
                 }
                 return;
             }
@@ -51,12 +51,29 @@ public final class LogRoutes implements RouteModule {
             for (int i = 0; i < tasks; i++) {
                 Path p = api.paths().log(j.id(), i);
                 all.append("==> task ").append(i).append(" <==\n");
-                if (Files.exists(p)) {
-                    all.append(Files.readString(p, StandardCharsets.UTF_8));
-                }
+                all.append(Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : fromBackend(api, j, i));
             }
             ctx.result(all.toString());
         });
+    }
+
+    /**
+     * A task whose output is not in the log directory (a Kubernetes pod keeps its own): asked of the
+     * backend of the job's center; empty when it has none or cannot be reached (the reason is logged).
+     */
+    private static String fromBackend(ApiContext api, JobRow j, int task) {
+        if (j.center() == null || j.attempt() == 0) {
+            return "";
+        }
+        var b = api.backends().get(j.center());
+        if (b.isEmpty()) {
+            return "";
+        }
+        try {
+            return b.get().logs(j.id(), j.attempt(), j.handle(), task).orElse("");
+        } catch (io.computegrid.backend.BackendException e) {
+            return "(logs of task " + task + " are not available from center " + j.center() + ": " + e.getMessage() + ")\n";
+        }
     }
 
     /** Reads a growing file until {@code ended} says the writer is done and everything was read. */
