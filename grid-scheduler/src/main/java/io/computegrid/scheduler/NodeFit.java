@@ -33,7 +33,15 @@ final class NodeFit {
     /** Nodes looked at per cell at most (feasible or not), so a cell of CPU-starved nodes cannot make a scan long. */
     static final int SCAN = 64;
 
-    private record Key(int milli, int cpu, long mem) {
+    private record Key(int milli, int cpu, long mem, List<String> models) {
+    }
+
+    private static List<String> models(List<io.computegrid.model.AcceleratorChoice> choices) {
+        List<String> out = new ArrayList<>(choices.size());
+        for (var a : choices) {
+            out.add(a.model());
+        }
+        return out;
     }
 
     /** The node index and the card (fraction only; -1 otherwise) chosen. */
@@ -41,9 +49,19 @@ final class NodeFit {
     }
 
     /** Task shapes with GPUs and their share of the running tasks, most popular first. */
-    record Shapes(int[] milli, int[] cpu, long[] mem, double[] weight, double cpuPerMilli) {
-        Shapes(int[] milli, int[] cpu, long[] mem, double[] weight) {
-            this(milli, cpu, mem, weight, ratio(milli, cpu, weight));
+    record Shapes(int[] milli, int[] cpu, long[] mem, List<List<String>> models, double[] weight,
+                  double cpuPerMilli) {
+        Shapes(int[] milli, int[] cpu, long[] mem, List<List<String>> models, double[] weight) {
+            this(milli, cpu, mem, models, weight, ratio(milli, cpu, weight));
+        }
+
+        /** Per shape: can a task of it use cards of this model (it accepts any, or names the model)? */
+        boolean[] access(String model) {
+            boolean[] out = new boolean[milli.length];
+            for (int m = 0; m < out.length; m++) {
+                out[m] = models.get(m).isEmpty() || models.get(m).contains(model);
+            }
+            return out;
         }
 
         private static double ratio(int[] milli, int[] cpu, double[] weight) {
@@ -68,10 +86,10 @@ final class NodeFit {
     static Shapes ofJob(PendingJob job) {
         int m = job.perTask().milliCards();
         if (m <= 0) {
-            return new Shapes(new int[0], new int[0], new long[0], new double[0]);
+            return new Shapes(new int[0], new int[0], new long[0], List.of(), new double[0]);
         }
         return new Shapes(new int[]{m}, new int[]{job.perTask().cpuMilli()}, new long[]{job.perTask().memoryMiB()},
-                new double[]{1});
+                List.of(models(job.perTask().accelerators())), new double[]{1});
     }
 
     /** The shapes of the tasks holding cards in the snapshot, by share of those tasks (empty when none). */
@@ -79,37 +97,41 @@ final class NodeFit {
         Map<Key, long[]> counts = new HashMap<>();
         long total = 0;
         for (RunningJob r : s.running()) {
+            List<String> accepted = r.acceptedModels();
             for (TaskAllocation t : r.tasks()) {
                 int m = t.milliPerCard() >= 1000 ? t.cardCount() * 1000 : t.cardCount() > 0 ? t.milliPerCard() : 0;
                 if (m > 0) {
-                    counts.computeIfAbsent(new Key(m, t.cpuMilli(), t.memoryMiB()), k -> new long[1])[0]++;
+                    counts.computeIfAbsent(new Key(m, t.cpuMilli(), t.memoryMiB(), accepted), k -> new long[1])[0]++;
                     total++;
                 }
             }
         }
         if (total == 0) {
-            return new Shapes(new int[0], new int[0], new long[0], new double[0]);
+            return new Shapes(new int[0], new int[0], new long[0], List.of(), new double[0]);
         }
         List<Map.Entry<Key, long[]>> list = new ArrayList<>(counts.entrySet());
         list.sort((a, b) -> {
             int c = Long.compare(b.getValue()[0], a.getValue()[0]);
             c = c != 0 ? c : Integer.compare(a.getKey().milli, b.getKey().milli);
             c = c != 0 ? c : Integer.compare(a.getKey().cpu, b.getKey().cpu);
-            return c != 0 ? c : Long.compare(a.getKey().mem, b.getKey().mem);
+            c = c != 0 ? c : Long.compare(a.getKey().mem, b.getKey().mem);
+            return c != 0 ? c : String.join("|", a.getKey().models).compareTo(String.join("|", b.getKey().models));
         });
         int n = Math.min(MAX_SHAPES, list.size());
         int[] milli = new int[n];
         int[] cpu = new int[n];
         long[] mem = new long[n];
+        List<List<String>> models = new ArrayList<>(n);
         double[] w = new double[n];
         for (int k = 0; k < n; k++) {
             Key key = list.get(k).getKey();
             milli[k] = key.milli;
             cpu[k] = key.cpu;
             mem[k] = key.mem;
+            models.add(key.models);
             w[k] = (double) list.get(k).getValue()[0] / total;
         }
-        return new Shapes(milli, cpu, mem, w);
+        return new Shapes(milli, cpu, mem, models, w);
     }
 
     /** The best node (and card) for one task of {@code job} in the pools of {@code group}, or null. */
@@ -127,6 +149,7 @@ final class NodeFit {
         double bestDelta = Double.MAX_VALUE;
         double bestFit = Double.MAX_VALUE;
         for (Cluster.PoolState p : group) {
+            boolean[] access = shapes == null ? null : shapes.access(p.model);
             for (int k = per; k <= p.maxCards; k++) {
                 if (p.count[k] == 0) {
                     continue;
@@ -152,7 +175,7 @@ final class NodeFit {
                         }
                         int card = -1;
                         if (milli > 0 && milli < 1000) {
-                            card = fractionCard(before, cards, milli, mode, shapes, c.freeCpu[i] - cpu,
+                            card = fractionCard(before, cards, milli, mode, shapes, access, c.freeCpu[i] - cpu,
                                     c.freeMem[i] - mem, after);
                             if (card < 0) {
                                 continue;
@@ -165,8 +188,8 @@ final class NodeFit {
                         if (mode == Mode.FRAG) {
                             System.arraycopy(before, 0, after, 0, cards);
                             take(after, cards, milli, card);
-                            delta = frag(after, cards, c.freeCpu[i] - cpu, c.freeMem[i] - mem, shapes)
-                                    - frag(before, cards, c.freeCpu[i], c.freeMem[i], shapes);
+                            delta = frag(after, cards, c.freeCpu[i] - cpu, c.freeMem[i] - mem, shapes, access)
+                                    - frag(before, cards, c.freeCpu[i], c.freeMem[i], shapes, access);
                             delta = Math.rint(delta * 1e6) / 1e6;
                         }
                         if (delta < bestDelta || delta == bestDelta && (fit < bestFit
@@ -199,8 +222,8 @@ final class NodeFit {
     }
 
     /** The card for a fraction: least left (best-fit), or least fragmentation growth, then least left. */
-    private static int fractionCard(int[] free, int cards, int milli, Mode mode, Shapes shapes, int cpuAfter,
-                                    long memAfter, int[] scratch) {
+    private static int fractionCard(int[] free, int cards, int milli, Mode mode, Shapes shapes, boolean[] access,
+                                    int cpuAfter, long memAfter, int[] scratch) {
         int best = -1;
         double bestDelta = Double.MAX_VALUE;
         for (int x = 0; x < cards; x++) {
@@ -218,7 +241,7 @@ final class NodeFit {
                 }
                 System.arraycopy(free, 0, scratch, 0, cards);
                 scratch[x] -= milli;
-                delta = Math.rint(frag(scratch, cards, cpuAfter, memAfter, shapes) * 1e6) / 1e6;
+                delta = Math.rint(frag(scratch, cards, cpuAfter, memAfter, shapes, access) * 1e6) / 1e6;
             }
             if (best < 0 || delta < bestDelta || delta == bestDelta && free[x] < free[best]) {
                 best = x;
@@ -229,7 +252,7 @@ final class NodeFit {
     }
 
     /** Expected fragmentation of one node (milli-cards) over the task shapes. */
-    static double frag(int[] free, int cards, int cpuFree, long memFree, Shapes shapes) {
+    static double frag(int[] free, int cards, int cpuFree, long memFree, Shapes shapes, boolean[] access) {
         int total = 0;
         int whole = 0;
         int partial = 0;
@@ -248,8 +271,8 @@ final class NodeFit {
         for (int m = 0; m < shapes.size(); m++) {
             int sm = shapes.milli[m];
             double lost;
-            if (shapes.cpu[m] > cpuFree || shapes.mem[m] > memFree) {
-                lost = total;
+            if (!access[m] || shapes.cpu[m] > cpuFree || shapes.mem[m] > memFree) {
+                lost = total; // a shape that may not use this model, or lacks CPU or memory here, uses none of it
             } else {
                 int small;
                 if (sm >= 1000) {

@@ -4,13 +4,24 @@ import java.util.List;
 
 /**
  * A job that holds cards (ADMITTED or RUNNING). {@code lastCheckpointAt} is 0 when it never
- * reported one; {@code maxRuntimeMillis} 0 when it has no limit.
+ * reported one; {@code maxRuntimeMillis} 0 when it has no limit. {@code acceptedModels} are the
+ * accelerator models the job would have accepted (empty: any, or not known): fragmentation scoring
+ * uses them to tell which nodes a task of the same shape could use.
  */
 public record RunningJob(long id, String tenant, int priority, String center, String pool, String accelerator,
                          List<TaskAllocation> tasks, long startedAt, long maxRuntimeMillis, long minRuntimeMillis,
-                         long lastCheckpointAt, boolean preemptible) {
+                         long lastCheckpointAt, boolean preemptible, List<String> acceptedModels) {
     public RunningJob {
         tasks = List.copyOf(tasks);
+        acceptedModels = acceptedModels == null ? List.of() : List.copyOf(acceptedModels);
+    }
+
+    /** A running job whose accepted models are not known (treated as any model). */
+    public RunningJob(long id, String tenant, int priority, String center, String pool, String accelerator,
+                      List<TaskAllocation> tasks, long startedAt, long maxRuntimeMillis, long minRuntimeMillis,
+                      long lastCheckpointAt, boolean preemptible) {
+        this(id, tenant, priority, center, pool, accelerator, tasks, startedAt, maxRuntimeMillis, minRuntimeMillis,
+                lastCheckpointAt, preemptible, List.of());
     }
 
     public long milliCards() {

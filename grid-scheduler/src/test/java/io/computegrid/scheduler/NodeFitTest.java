@@ -112,6 +112,26 @@ class NodeFitTest {
         }
     }
 
+    /**
+     * Running tasks that only accept T4 cards make T4 cards precious: a task that accepts any model goes to the
+     * A100 node, although the T4 node would fit it tighter, once the running jobs say which models they accept.
+     */
+    @Test
+    void unconstrainedTasksLeaveCardsToTasksLimitedToTheirModel() {
+        for (boolean known : new boolean[]{true, false}) {
+            Fed f = Fed.create().center("c1", "a", "nvidia-a100", 1, 4).center("c1", "t", "nvidia-t4", 1, 4);
+            for (int c = 0; c < 2; c++) {
+                f.running.add(new RunningJob(100 + c, "t", 100, "c1", "t", "nvidia-t4",
+                        List.of(new TaskAllocation(0, "c1-t-0", new int[]{c}, 1000, 1000, 1024)), 0, 0, 0, 0, true,
+                        known ? List.of("nvidia-t4") : List.of()));
+            }
+            job(f, 1, 1000, 1_000);
+            Plan p = Policies.byName("default").schedule(f.snapshot(), Clock.fixed(0));
+            assertThat(nodes(p)).as("accepted models known: " + known)
+                    .containsEntry(1L, known ? "c1-a-0" : "c1-t-0");
+        }
+    }
+
     private static RunningJob withCpu(RunningJob r, int cpu) {
         TaskAllocation t = r.tasks().get(0);
         return new RunningJob(r.id(), r.tenant(), r.priority(), r.center(), r.pool(), r.accelerator(),
