@@ -15,7 +15,11 @@ public final class Output {
 
     public static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        return v == null || v.isNull() ? "-" : v.asString();
+        if (v == null || v.isNull()) {
+            return "-";
+        }
+        // numbers as people write them: 0.000018, not 1.8E-5
+        return v.isFloatingPointNumber() ? v.decimalValue().stripTrailingZeros().toPlainString() : v.asString();
     }
 
     /** A table with a header row; columns padded to their widest cell. */
