@@ -61,6 +61,11 @@ final class SimJob {
         this.partition = partition;
     }
 
+    /** The models the job accepts (empty: any), for fragmentation scoring of what runs. */
+    java.util.List<String> acceptedModels() {
+        return perTask.accelerators().stream().map(a -> a.model()).toList();
+    }
+
     long totalMilliCards() {
         return (long) tasks * perTask.milliCards();
     }

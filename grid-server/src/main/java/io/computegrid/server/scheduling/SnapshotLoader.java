@@ -77,7 +77,8 @@ final class SnapshotLoader {
                         j.accelerator(), allocations.getOrDefault(j.id(), List.of()), started,
                         millis(spec.maxRuntime()), millis(spec.minRuntime()),
                         j.lastCheckpointAt() == null ? 0 : j.lastCheckpointAt().getTime(),
-                        spec.preemptible() || preemptible(fed, j.priorityClass())));
+                        spec.preemptible() || preemptible(fed, j.priorityClass()),
+                        spec.resources().accelerators().stream().map(a -> a.model()).toList()));
             }
             List<PendingJob> pending = new ArrayList<>();
             for (JobStore.JobRow j : waiting) {
