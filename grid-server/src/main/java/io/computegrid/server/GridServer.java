@@ -27,6 +27,7 @@ import io.computegrid.metering.budget.Overrun;
 import io.computegrid.metering.budget.RunningJob;
 import io.computegrid.server.billing.BillingRoutes;
 import io.computegrid.server.billing.BudgetCheck;
+import io.computegrid.server.billing.FundsGate;
 import io.computegrid.server.billing.MeteringUsageRecorder;
 import io.computegrid.server.runtime.BackendRegistry;
 import io.computegrid.server.runtime.CenterMonitor;
@@ -135,6 +136,7 @@ public final class GridServer implements AutoCloseable {
         loop = new SchedulingLoop(jdbi, jobs, federation, runtime, bus, metrics, Policies.byName(policy), WALL);
         loopRef[0] = loop;
         jobs.waitReasons(loop::waitingReason);
+        loop.admissionGate(new FundsGate(metering, jdbi));
         JobService jobService = new JobService(jobs, parser, federation, bus, runtime, loop::wake);
         jobService.submitHook(new BudgetCheck(metering));
         if (options.demo()) {

@@ -256,6 +256,31 @@ class ApiContractTest {
     }
 
     @Test
+    void aTenantOutOfFundsStartsNoQueuedWorkUntilItTopsUp() throws Exception {
+        assertThat(s.call("POST", "/api/v1/tenants", admin, "{\"name\": \"poor\", \"quotas\": [{\"accelerator\": "
+                + "\"nvidia-a100\", \"nominal\": 1, \"borrowingLimit\": 0}]}").status()).isEqualTo(201);
+        assertThat(s.call("POST", "/api/v1/tenants/poor/topup", admin, "{\"amount\": 1}").status()).isEqualTo(200);
+        String poor = s.call("POST", "/api/v1/tokens", admin, "{\"tenant\": \"poor\", \"role\": \"member\"}")
+                .json().get("token").asString();
+        String spec = TestServer.spec("thrifty", null, 1, "nvidia-a100", 1, "[\"sleep\", \"4\"]", "maxRuntime: 1m\n");
+        long first = s.submit(poor, spec);
+        s.await(poor, first, Duration.ofSeconds(30), "RUNNING");
+        long second = s.submit(poor, spec.replace("sleep\", \"4", "true\", \"0"));
+        // an hour of an A100 elsewhere drains the balance while the second job waits for quota
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-05T00:00:00Z");
+        s.server.metering().recordUsage(List.of(new io.computegrid.metering.usage.UsageInterval("drain-poor", first, 9, 0,
+                "poor", "cloud", "a100", "nvidia-a100", 1000, 0, 0, t0, t0.plusSeconds(3600), false)));
+        s.await(poor, first, Duration.ofSeconds(30), "SUCCEEDED");
+        Thread.sleep(3_000);
+        JsonNode e = s.call("GET", "/api/v1/jobs/" + second + "/explain", poor, null).json();
+        assertThat(e.get("state").asString()).isEqualTo("PENDING");
+        assertThat(e.get("summary").asString()).contains("funds");
+        assertThat(s.call("POST", "/api/v1/tenants/poor/topup", admin, "{\"amount\": 100}").status()).isEqualTo(200);
+        assertThat(s.await(poor, second, Duration.ofSeconds(30), "SUCCEEDED", "FAILED").get("state").asString())
+                .isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void serverSentEventsCarryStateChangesOfOwnJobsOnly() throws Exception {
         HttpURLConnection conn = (HttpURLConnection) URI.create(s.url() + "/api/v1/events").toURL().openConnection();
         conn.setRequestProperty("Authorization", "Bearer " + lab);

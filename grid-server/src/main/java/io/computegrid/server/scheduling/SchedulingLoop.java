@@ -55,6 +55,8 @@ public final class SchedulingLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Plan lastPlan = Plan.empty();
+    private volatile AdmissionGate gate = AdmissionGate.NONE;
+    private volatile Map<Long, Reason> held = Map.of();
 
     public SchedulingLoop(Jdbi jdbi, JobStore jobs, Federation federation, JobRuntime runtime, EventBus bus,
                           GridMetrics metrics, Scheduler scheduler, Clock clock) {
@@ -82,6 +84,10 @@ public final class SchedulingLoop implements AutoCloseable {
         }
     }
 
+    public void admissionGate(AdmissionGate g) {
+        this.gate = g;
+    }
+
     public void scheduler(Scheduler s) {
         this.scheduler = s;
         wake();
@@ -96,7 +102,8 @@ public final class SchedulingLoop implements AutoCloseable {
      * cycle recomputes it, and writing it would double the writes of a burst of submissions.
      */
     public java.util.Optional<Reason> waitingReason(long jobId) {
-        return java.util.Optional.ofNullable(lastPlan.waiting().get(jobId));
+        Reason h = held.get(jobId);
+        return java.util.Optional.ofNullable(h != null ? h : lastPlan.waiting().get(jobId));
     }
 
     private void run() {
@@ -131,6 +138,12 @@ public final class SchedulingLoop implements AutoCloseable {
     public void cycle() {
         long t0 = System.nanoTime();
         Snapshot snap = loader.load();
+        Map<Long, Reason> hold = gate.hold(snap, loader::spec);
+        if (!hold.isEmpty()) {
+            snap = new Snapshot(snap.federation(), snap.nodes(), snap.running(),
+                    snap.pending().stream().filter(j -> !hold.containsKey(j.id())).toList(), snap.decayedUsage());
+        }
+        held = hold;
         long t1 = System.nanoTime();
         Plan plan = scheduler.schedule(snap, clock);
         long t2 = System.nanoTime();
