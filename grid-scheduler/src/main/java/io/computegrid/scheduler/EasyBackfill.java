@@ -18,14 +18,41 @@ final class EasyBackfill implements Plugin {
         return NAME;
     }
 
+    private final boolean fairShare;
+
+    EasyBackfill() {
+        this(false);
+    }
+
+    /**
+     * @param fairShare under fair-share ordering a reservation is first sought on cards other tenants free
+     *                  (the job's own running jobs kept running): the first blocked job belongs to the
+     *                  tenant lowest in share, and it takes the cards its own jobs free anyway, being first
+     *                  in line; a reservation on those would gain it nothing, while tenants ahead of it
+     *                  refill every piece they free. Only when other tenants' work never frees enough room
+     *                  does the plain earliest-start reservation apply.
+     */
+    EasyBackfill(boolean fairShare) {
+        this.fairShare = fairShare;
+    }
+
     /** Makes the reservation for a job blocked by capacity; null when no estimate exists. */
     Reservation reserve(Cycle cy, PendingJob job, List<Cluster.PoolState> pools) {
+        Reservation r = fairShare ? reserve(cy, job, pools, job.tenant()) : null;
+        return r != null ? r : reserve(cy, job, pools, null);
+    }
+
+    /** The reservation from running jobs' ends, never releasing jobs of {@code keep} (null: release all). */
+    private Reservation reserve(Cycle cy, PendingJob job, List<Cluster.PoolState> pools, String keep) {
         long best = Long.MAX_VALUE;
         Cluster.PoolState bestPool = null;
         List<Integer> bestNodes = null;
         for (Cluster.PoolState p : pools) {
             Projection pr = new Projection(cy.cluster, p, job);
             List<RunningJob> rs = new ArrayList<>(cy.runningWithStarts(p));
+            if (keep != null) {
+                rs.removeIf(x -> x.tenant().equals(keep));
+            }
             rs.sort((a, b) -> {
                 int c = Long.compare(cy.expectedEnd(a), cy.expectedEnd(b));
                 return c != 0 ? c : Long.compare(a.id(), b.id());

@@ -48,7 +48,7 @@ public final class PipelineScheduler implements Scheduler {
         this.choice = choice;
         this.quotas = quotas;
         this.strict = strict;
-        this.backfill = backfill ? new EasyBackfill() : null;
+        this.backfill = backfill ? new EasyBackfill(ordering instanceof FairShareOrder) : null;
         this.preemptor = preempt ? new Preemptor() : null;
         this.fixed = settings;
     }

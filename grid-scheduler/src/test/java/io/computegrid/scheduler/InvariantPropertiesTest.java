@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -315,15 +316,47 @@ class InvariantPropertiesTest {
     }
 
     /**
-     * Job sizes divide the node size (1, 2, 4, 8 cards on 8-card nodes): with sizes that leave unusable
-     * pieces (a 6-card and a 4-card tenant on 8-card nodes) no allocation gets closer than the pieces allow.
+     * Any job sizes that fit a node (1..8 cards per tenant on 8-card nodes), the caller passing decayed
+     * usage as the server and the simulator do. Shares are time averages: with sizes that leave pieces only
+     * one tenant can use (4 and 6 cards on 8-card nodes) no instant is equal, and it is the decayed usage
+     * that makes the tenant ahead over time yield the node that frees next (docs/scheduler.md, fair share).
      */
-    @Property(tries = 16)
-    void equalTenantsConvergeToEqualDominantShare(@ForAll @IntRange(min = 0, max = 3) int smallLog,
-                                                  @ForAll @IntRange(min = 0, max = 3) int bigLog,
+    @Property(tries = 32)
+    void equalTenantsConvergeToEqualDominantShare(@ForAll @IntRange(min = 1, max = 8) int cardsA,
+                                                  @ForAll @IntRange(min = 1, max = 8) int cardsB,
                                                   @ForAll long seed) {
-        int smallCards = 1 << smallLog;
-        int bigCards = 1 << bigLog;
+        assertConverges(cardsA, cardsB, seed);
+    }
+
+    /**
+     * Issue 3's case, 6-card and 4-card jobs on 8-card nodes (0.49 vs 0.38 when the test passed no decayed
+     * usage), and 1-card against 7-card jobs (0.56 vs 0.44 before fair-share reservations: the 7-card
+     * tenant's reservation only ever waited for its own jobs' cards).
+     */
+    @Example
+    void tenantsWithSizesThatLeavePiecesConverge() {
+        assertConverges(6, 4, 1);
+        assertConverges(4, 6, 2);
+        assertConverges(3, 8, 3);
+        assertConverges(1, 7, 5);
+        assertConverges(7, 1, 5);
+    }
+
+    static void assertConverges(int cardsA, int cardsB, long seed) {
+        double[] s = convergence(cardsA, cardsB, seed);
+        double a = s[0];
+        double b = s[1];
+        double equal = (a + b) / 2;
+        // busy: at least 80% of what a node of the worse-packing size alone can hold (3-card jobs: 6 of 8)
+        double fill = Math.min((8 / cardsA) * cardsA, (8 / cardsB) * cardsB) / 8.0;
+        assertThat(a + b).as("the cluster is kept busy (%d and %d cards)", cardsA, cardsB).isGreaterThan(0.8 * fill);
+        // each tenant's dominant share (time average) within 10% of the equal share
+        assertThat(Math.abs(a - equal)).as("dominant shares %.3f and %.3f (%d and %d cards)", a, b, cardsA, cardsB)
+                .isLessThanOrEqualTo(0.1 * equal);
+    }
+
+    /** Time-averaged dominant shares of two equal tenants with endless backlog of jobs of the given sizes. */
+    static double[] convergence(int cardsA, int cardsB, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         Fed f = Fed.create().center("c", "p", "nvidia-a100", 8, 8);
         f.tenant("a", 1.0, new Quota("nvidia-a100", 32, null, null));
@@ -336,12 +369,14 @@ class InvariantPropertiesTest {
         double sumB = 0;
         int samples = 0;
         Scheduler s = Policies.byName("default");
+        // the caller's decayed usage, as the server keeps it: card-seconds halved every day
+        Map<String, Double> usage = new HashMap<>();
         for (int cycle = 0; cycle < 200; cycle++) {
             List<PendingJob> pending = new ArrayList<>();
             Map<Long, PendingJob> byId = new HashMap<>();
             for (int k = 0; k < 30; k++) {
                 for (String t : List.of("a", "b")) {
-                    int cards = t.equals("a") ? smallCards : bigCards;
+                    int cards = t.equals("a") ? cardsA : cardsB;
                     PendingJob j = new PendingJob(id, t, 100, id, now, 1, Fed.res(cards * 1000, "nvidia-a100"),
                             60_000L * (5 + r.nextInt(60)), 0, true, Objective.BALANCED, List.of(), List.of(), 0, 0);
                     id++;
@@ -350,7 +385,8 @@ class InvariantPropertiesTest {
                 }
             }
             long t0 = now;
-            Plan p = s.schedule(new Snapshot(base.federation(), base.nodes(), running, pending), () -> t0);
+            Plan p = s.schedule(new Snapshot(base.federation(), base.nodes(), running, pending,
+                    usage), () -> t0);
             for (Placement pl : p.starts()) {
                 PendingJob j = byId.get(pl.jobId());
                 running.add(new RunningJob(j.id(), j.tenant(), 100, pl.center(), pl.pool(), pl.accelerator(),
@@ -374,15 +410,16 @@ class InvariantPropertiesTest {
                 samples++;
             }
             long next = running.stream().mapToLong(RunningJob::deadline).min().orElse(now + 60_000);
-            now = Math.max(now + 1, next);
+            long dt = Math.max(now + 1, next) - now;
+            double decay = Math.pow(0.5, dt / 86_400_000.0);
+            usage.replaceAll((t, u) -> u * decay);
+            for (RunningJob x : running) {
+                usage.merge(x.tenant(), x.milliCards() / 1000.0 * dt / 1000.0, Double::sum);
+            }
+            now += dt;
             long cut = now;
             running.removeIf(x -> x.deadline() <= cut);
         }
-        double a = sumA / samples;
-        double b = sumB / samples;
-        // each tenant's dominant share (time average) within 10% of the equal share
-        double equal = (a + b) / 2;
-        assertThat(equal).as("the cluster is kept busy").isGreaterThan(0.4);
-        assertThat(Math.abs(a - equal)).as("dominant shares %.3f and %.3f", a, b).isLessThanOrEqualTo(0.1 * equal);
+        return new double[]{sumA / samples, sumB / samples};
     }
 }
