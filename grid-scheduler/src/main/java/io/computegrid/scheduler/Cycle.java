@@ -29,6 +29,8 @@ final class Cycle {
     Map<Long, Boolean> borrowed;
     /** Per pool: candidate victims (computed on first use by the preempt plugin). */
     final Map<Integer, Preemptor.PoolVictims> poolVictims = new HashMap<>();
+    /** Per pool: running jobs outside their minimum runtime, lowest LAS queue first (plugin las-preempt). */
+    final Map<Integer, List<RunningJob>> lasVictims = new HashMap<>();
     int preemptAttempts;
     /** Capacity reasons by job shape, valid until the next start changes free capacity. */
     final Map<Object, Reason> capacityReasons = new HashMap<>();

@@ -33,7 +33,7 @@ public final class PipelineScheduler implements Scheduler {
     private final boolean quotas;
     private final boolean strict;
     private final EasyBackfill backfill;
-    private final Preemptor preemptor;
+    private final PreemptPlugin preemptor;
     private final GangPlacer placer = new GangPlacer();
     private final SchedulerSettings fixed;
     private volatile Object[] settingsMemo;
@@ -43,13 +43,19 @@ public final class PipelineScheduler implements Scheduler {
      */
     PipelineScheduler(String name, Ordering ordering, PoolChoice choice, boolean quotas, boolean strict,
                       boolean backfill, boolean preempt, SchedulerSettings settings) {
+        this(name, ordering, choice, quotas, strict, backfill, preempt ? new Preemptor() : null, settings);
+    }
+
+    /** @param preemptor the preempt plugin, or null for none */
+    PipelineScheduler(String name, Ordering ordering, PoolChoice choice, boolean quotas, boolean strict,
+                      boolean backfill, PreemptPlugin preemptor, SchedulerSettings settings) {
         this.name = name;
         this.ordering = ordering;
         this.choice = choice;
         this.quotas = quotas;
         this.strict = strict;
         this.backfill = backfill ? new EasyBackfill(ordering instanceof FairShareOrder) : null;
-        this.preemptor = preempt ? new Preemptor() : null;
+        this.preemptor = preemptor;
         this.fixed = settings;
     }
 
@@ -69,7 +75,7 @@ public final class PipelineScheduler implements Scheduler {
         out.add(choice.name());
         out.add(GangPlacer.NAME);
         if (preemptor != null) {
-            out.add(Preemptor.NAME);
+            out.add(preemptor.name());
         }
         if (backfill != null) {
             out.add(EasyBackfill.NAME);
@@ -202,7 +208,8 @@ public final class PipelineScheduler implements Scheduler {
         for (Cluster.PoolState p : candidates) {
             anyFits |= CenterScorer.quickFits(p, job);
         }
-        if (!anyFits && preemptor == null && (backfill == null || cy.head != null)) {
+        if (!anyFits && (preemptor == null || !cy.settings.preemption()
+                || cy.preemptAttempts >= cy.settings.maxPreemptionAttempts()) && (backfill == null || cy.head != null)) {
             // nothing can start and nothing else can happen for this job: the cheap path of a full cluster
             Reason r = capacityReason(cy, job, candidates, end);
             cy.waiting.put(job.id(), r);

@@ -32,9 +32,10 @@ public final class Policies {
             // oracle: shortest true duration first, skipping jobs without room
             case "sjf" -> new PipelineScheduler("sjf", SortedOrder.sjf(), new BestFitChoice(), true, false, false,
                     false, settings);
-            // Tiresias 2D-LAS: queues by attained card-seconds, arrival order inside a queue
+            // Tiresias 2D-LAS: queues by attained card-seconds, arrival order inside a queue; a job may
+            // preempt running jobs demoted to a lower queue
             case "las" -> new PipelineScheduler("las", SortedOrder.las(), new BestFitChoice(), true, false, false,
-                    false, settings);
+                    new LasPreemptor(), settings);
             case "drf" -> new PipelineScheduler("drf", new FairShareOrder(), new BestFitChoice(), true, false, false,
                     false, settings);
             case "bestfit" -> new PipelineScheduler("bestfit", SortedOrder.fifo(), new BestFitChoice(), true, false,

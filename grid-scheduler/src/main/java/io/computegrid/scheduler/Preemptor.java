@@ -23,7 +23,7 @@ import java.util.Set;
  * work since the last checkpoint; victims that turn out unnecessary are dropped again. The preemptor
  * starts in a later cycle; its target nodes are reserved for the rest of this cycle.
  */
-final class Preemptor implements Plugin {
+final class Preemptor implements PreemptPlugin {
     static final String NAME = "preempt";
     @Override
     public String name() {
@@ -68,7 +68,8 @@ final class Preemptor implements Plugin {
     }
 
     /** True when victims were chosen (preemptions and a reservation are recorded in the cycle). */
-    boolean tryPreempt(Cycle cy, PendingJob job, List<Cluster.PoolState> pools, Ledger.TenantState tenant) {
+    @Override
+    public boolean tryPreempt(Cycle cy, PendingJob job, List<Cluster.PoolState> pools, Ledger.TenantState tenant) {
         if (!cy.settings.preemption() || cy.preemptAttempts >= cy.settings.maxPreemptionAttempts()) {
             return false;
         }

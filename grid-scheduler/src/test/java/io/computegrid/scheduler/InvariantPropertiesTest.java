@@ -241,6 +241,32 @@ class InvariantPropertiesTest {
         }
     }
 
+    /**
+     * Under {@code las} "priority" is the LAS queue: a victim is always in a strictly lower queue than its
+     * preemptor (attained card-seconds of this attempt against the thresholds), never of a higher priority
+     * class, never inside its minimum runtime.
+     */
+    @Property(tries = 200)
+    void lasPreemptsOnlyJobsInLowerQueues(@ForAll long seed) {
+        World w = world(seed);
+        Plan plan = Policies.byName("las").schedule(w.snapshot(), Clock.fixed(NOW));
+        List<Long> th = SchedulerSettings.defaults().lasThresholdsCardSeconds();
+        Map<Long, RunningJob> running = new HashMap<>();
+        w.running.forEach(r -> running.put(r.id(), r));
+        Set<Long> victims = new HashSet<>();
+        for (Preemption p : plan.preemptions()) {
+            RunningJob v = running.get(p.victimJobId());
+            PendingJob j = w.jobs.get(p.forJobId());
+            assertThat(victims.add(v.id())).as("victim once").isTrue();
+            int vq = LasPreemptor.queue(v.milliCards() * (NOW - v.startedAt()) / 1_000_000, th);
+            int jq = SortedOrder.lasQueue(j, th);
+            assertThat(vq).as("victim %d queue vs job %d", v.id(), j.id()).isGreaterThan(jq);
+            assertThat(v.priority()).isLessThanOrEqualTo(j.priority());
+            assertThat(NOW - v.startedAt()).as("outside its minimum runtime").isGreaterThanOrEqualTo(v.minRuntimeMillis());
+            assertThat(plan.starts()).noneMatch(s -> s.jobId() == j.id());
+        }
+    }
+
     /** Borrowed work as the docs define it: a tenant's jobs fill nominal by priority, then start time. */
     static Set<Long> borrowed(World w) {
         Set<Long> out = new HashSet<>();

@@ -1,0 +1,129 @@
+package io.computegrid.scheduler;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Plugin "las-preempt" (policy {@code las} only): Tiresias' discretised 2D-LAS preemption. A job's
+ * queue is the number of thresholds ({@code scheduler.las.thresholdsCardSeconds}) its attained service
+ * has crossed: a pending job's {@link PendingJob#attainedServiceMillis()}, a running job's cards x time
+ * since it started (this attempt; earlier attempts are not known for running jobs). A running job is
+ * demoted as it crosses a threshold, and a job that finds no room may preempt running jobs in a strictly
+ * lower queue (higher index). Never a job inside its minimum runtime, nor one of a higher priority class
+ * than the preemptor's; jobs in the same queue never preempt each other, so a preempted job (which keeps
+ * its attained service and so its queue) cannot preempt back. Victims: lowest queue first, then most
+ * attained service, then least work since the last checkpoint; unnecessary victims are dropped. The
+ * preemptor starts in a later cycle; its target nodes are reserved for the rest of this cycle.
+ */
+final class LasPreemptor implements PreemptPlugin {
+    static final String NAME = "las-preempt";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The queue for some attained card-seconds: how many thresholds it reached. */
+    static int queue(long cardSeconds, List<Long> thresholds) {
+        int q = 0;
+        while (q < thresholds.size() && cardSeconds >= thresholds.get(q)) {
+            q++;
+        }
+        return q;
+    }
+
+    /** Attained card-seconds of a running job in this attempt. */
+    static long attained(RunningJob r, long now) {
+        return r.milliCards() * Math.max(0, now - r.startedAt()) / 1_000_000;
+    }
+
+    @Override
+    public boolean tryPreempt(Cycle cy, PendingJob job, List<Cluster.PoolState> pools, Ledger.TenantState tenant) {
+        if (!cy.settings.preemption() || cy.preemptAttempts >= cy.settings.maxPreemptionAttempts()) {
+            return false;
+        }
+        List<Long> th = cy.settings.lasThresholdsCardSeconds();
+        int mine = SortedOrder.lasQueue(job, th);
+        if (mine >= th.size()) {
+            return false; // already in the lowest queue: nothing is below it
+        }
+        boolean attempted = false;
+        for (Cluster.PoolState p : pools) {
+            List<RunningJob> sorted = cy.lasVictims.computeIfAbsent(p.index, k -> {
+                List<RunningJob> rs = new ArrayList<>();
+                for (RunningJob r : cy.cluster.running(p)) {
+                    if (cy.now - r.startedAt() >= r.minRuntimeMillis() && queue(attained(r, cy.now), th) > 0) {
+                        rs.add(r);
+                    }
+                }
+                rs.sort(Comparator.comparingInt((RunningJob r) -> -queue(attained(r, cy.now), th))
+                        .thenComparingLong(r -> -attained(r, cy.now))
+                        .thenComparingLong(r -> cy.now - Math.max(r.startedAt(), r.lastCheckpointAt()))
+                        .thenComparingLong(RunningJob::id));
+                return rs;
+            });
+            List<RunningJob> cands = new ArrayList<>();
+            for (RunningJob r : sorted) {
+                if (queue(attained(r, cy.now), th) <= mine) {
+                    break; // sorted by queue, lowest first: the rest are in the job's queue or above
+                }
+                if (!cy.victims.contains(r.id()) && r.priority() <= job.priority()) {
+                    cands.add(r);
+                }
+            }
+            if (cands.isEmpty()) {
+                continue;
+            }
+            if (!attempted) {
+                attempted = true;
+                cy.preemptAttempts++;
+            }
+            Projection pr = new Projection(cy.cluster, p, job);
+            List<RunningJob> chosen = new ArrayList<>();
+            for (RunningJob r : cands) {
+                if (pr.total >= job.tasks()) {
+                    break;
+                }
+                pr.release(r, 1);
+                chosen.add(r);
+            }
+            if (pr.total < job.tasks()) {
+                continue;
+            }
+            for (int k = chosen.size() - 1; k >= 0; k--) {
+                RunningJob r = chosen.get(k);
+                pr.release(r, -1);
+                if (pr.total >= job.tasks()) {
+                    chosen.remove(k);
+                } else {
+                    pr.release(r, 1);
+                }
+            }
+            List<Integer> nodes = pr.choose(job.tasks());
+            if (nodes == null) {
+                continue;
+            }
+            for (int i : nodes) {
+                cy.cluster.reserve(i, cy.now);
+            }
+            List<Long> ids = new ArrayList<>();
+            for (RunningJob r : chosen) {
+                cy.victims.add(r.id());
+                ids.add(r.id());
+                long att = attained(r, cy.now);
+                long lost = cy.now - Math.max(r.startedAt(), r.lastCheckpointAt());
+                cy.preemptions.add(new Preemption(r.id(), job.id(), new Reason(NAME, "PREEMPTED", "LAS queue "
+                        + mine + " over queue " + queue(att, th) + ": attained " + att + " card-seconds (thresholds "
+                        + th + ") against " + job.attainedServiceMillis() / 1000 + "; loses " + lost / 1000
+                        + " s of work since its last checkpoint; makes room for job " + job.id() + " in " + p.label(),
+                        -1, job.id())));
+            }
+            cy.reservations.add(new Reservation(job.id(), p.center, p.name, cy.now));
+            cy.waiting.put(job.id(), new Reason(NAME, "PREEMPTING", "preempting job(s) " + ids + " of a lower LAS queue in "
+                    + p.label() + " to make room; starts in a following cycle once they stopped", cy.now, ids.get(0)));
+            return true;
+        }
+        return false;
+    }
+}
