@@ -103,25 +103,9 @@ final class Preemptor implements PreemptPlugin {
                 continue;
             }
             Projection pr = new Projection(cy.cluster, p, job);
-            List<RunningJob> chosen = new ArrayList<>();
-            for (RunningJob r : cands) {
-                if (pr.total >= job.tasks()) {
-                    break;
-                }
-                pr.release(r, 1);
-                chosen.add(r);
-            }
-            if (pr.total < job.tasks()) {
+            List<RunningJob> chosen = pr.fewestVictims(cands, job.tasks());
+            if (chosen == null) {
                 continue;
-            }
-            for (int k = chosen.size() - 1; k >= 0; k--) {
-                RunningJob r = chosen.get(k);
-                pr.release(r, -1);
-                if (pr.total >= job.tasks()) {
-                    chosen.remove(k);
-                } else {
-                    pr.release(r, 1);
-                }
             }
             List<Integer> nodes = pr.choose(job.tasks());
             if (nodes == null) {

@@ -105,4 +105,33 @@ final class Projection {
         }
         return left <= 0 ? out : null;
     }
+
+    /**
+     * Releases candidates in order until the gang fits, then gives back (in reverse) every one not
+     * needed after all; null when even all of them are not enough. Leaves the projection with the
+     * chosen victims released.
+     */
+    java.util.List<RunningJob> fewestVictims(java.util.List<RunningJob> cands, int tasks) {
+        java.util.List<RunningJob> chosen = new java.util.ArrayList<>();
+        for (RunningJob r : cands) {
+            if (total >= tasks) {
+                break;
+            }
+            release(r, 1);
+            chosen.add(r);
+        }
+        if (total < tasks) {
+            return null;
+        }
+        for (int k = chosen.size() - 1; k >= 0; k--) {
+            RunningJob r = chosen.get(k);
+            release(r, -1);
+            if (total >= tasks) {
+                chosen.remove(k);
+            } else {
+                release(r, 1);
+            }
+        }
+        return chosen;
+    }
 }
