@@ -2,6 +2,7 @@ package io.computegrid.server.api;
 
 import io.computegrid.server.auth.Principal;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,8 @@ public final class HttpApi implements AutoCloseable {
     /** One key=value line per request (debug level: enable with -Dorg.slf4j.simpleLogger.log.access=debug). */
     private static final Logger access = LoggerFactory.getLogger("access");
     public static final long MAX_BODY = 1 << 20;
+    /** Oversized bodies up to this size are read and dropped so the client gets its 413. */
+    private static final long MAX_DRAIN = 64L << 20;
     private static final String STARTED = "grid.started";
 
     private final Javalin app;
@@ -49,7 +52,14 @@ public final class HttpApi implements AutoCloseable {
                 ctx.attribute(Api.PRINCIPAL, p.get());
                 if (ctx.method() == HandlerType.POST || ctx.method() == HandlerType.PUT) {
                     String len = ctx.header("Content-Length");
-                    if (len != null && Long.parseLong(len) > MAX_BODY) {
+                    long length;
+                    try {
+                        length = len == null ? -1 : Long.parseLong(len.trim());
+                    } catch (NumberFormatException e) {
+                        throw new ApiException(400, "Bad Request", "Content-Length is not a number");
+                    }
+                    if (length > MAX_BODY) {
+                        discardBody(ctx, length);
                         throw new ApiException(413, "Content Too Large", "the body is larger than " + MAX_BODY
                                 + " bytes");
                     }
@@ -99,6 +109,27 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.error(413, ctx -> Json.problem(ctx, 413, "Content Too Large", "the body is larger than "
                     + MAX_BODY + " bytes"));
         });
+    }
+
+    /**
+     * Reads and drops an oversized body (up to {@link #MAX_DRAIN}) before answering 413: a client still
+     * sending when the server closes the connection sees a reset instead of the problem document.
+     */
+    private static void discardBody(Context ctx, long length) {
+        if (length > MAX_DRAIN) {
+            ctx.header("Connection", "close");
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] buf = new byte[64 * 1024];
+            long left = length;
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            ctx.header("Connection", "close");
+        }
     }
 
     static String openApi() {
