@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Plugin "las-preempt" (policy {@code las} only): Tiresias' discretised 2D-LAS preemption. A job's
  * queue is the number of thresholds ({@code scheduler.las.thresholdsCardSeconds}) its attained service
- * has crossed: a pending job's {@link PendingJob#attainedServiceMillis()}, a running job's cards x time
- * since it started (this attempt; earlier attempts are not known for running jobs). A running job is
+ * has crossed: a pending job's {@link PendingJob#attainedServiceMillis()}, a running job's service of
+ * earlier attempts plus cards x time since this attempt started ({@link RunningJob#attainedCardSeconds}). A running job is
  * demoted as it crosses a threshold, and a job that finds no room may preempt running jobs in a strictly
  * lower queue (higher index). Never a job inside its minimum runtime, nor one of a higher priority class
  * than the preemptor's; jobs in the same queue never preempt each other, so a preempted job (which keeps
@@ -33,9 +33,9 @@ final class LasPreemptor implements PreemptPlugin {
         return q;
     }
 
-    /** Attained card-seconds of a running job in this attempt. */
+    /** Attained card-seconds of a running job over all its attempts. */
     static long attained(RunningJob r, long now) {
-        return r.milliCards() * Math.max(0, now - r.startedAt()) / 1_000_000;
+        return r.attainedCardSeconds(now);
     }
 
     @Override

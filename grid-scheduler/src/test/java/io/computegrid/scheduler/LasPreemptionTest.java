@@ -86,4 +86,25 @@ class LasPreemptionTest {
         Plan p = Policies.byName("las").schedule(f.snapshot(), Clock.fixed(HOUR));
         assertThat(p.preemptions()).isEmpty();
     }
+
+    @Test
+    void serviceFromEarlierAttemptsCountsForARunningJob() {
+        // job 50 restarted a minute ago (480 card-seconds in this attempt) after 8 card-hours in earlier ones
+        List<TaskAllocation> eight = List.of(new TaskAllocation(0, "c-p-0", new int[]{0, 1, 2, 3, 4, 5, 6, 7}, 1000,
+                1000, 1024));
+        for (long before : new long[]{0, 8 * HOUR}) {
+            Fed f = Fed.create().center("c", "p", A100, 1, 8);
+            f.tenant("a", A100, 8).tenant("b", A100, 8);
+            f.running.add(new RunningJob(50, "b", 100, "c", "p", A100, eight, HOUR, 24 * HOUR, 0, 0, true, List.of(),
+                    before));
+            f.job(1, "a", 1, 8, 600);
+            Plan p = Policies.byName("las").schedule(f.snapshot(), Clock.fixed(HOUR + 60_000));
+            if (before == 0) {
+                assertThat(p.preemptions()).as("a first attempt of one minute is in queue 0").isEmpty();
+            } else {
+                assertThat(p.preemptions()).extracting(Preemption::victimJobId).containsExactly(50L);
+                assertThat(p.preemptions().get(0).reason().message()).contains("over queue 1", "29280 card-seconds");
+            }
+        }
+    }
 }

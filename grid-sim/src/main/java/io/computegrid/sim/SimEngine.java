@@ -266,7 +266,7 @@ public final class SimEngine {
                 long ckpt = k == 0 ? 0 : j.runStart + j.overhead + k * interval;
                 Placement pl = j.placement;
                 view = new RunningJob(j.id, j.tenant, priority, pl.center(), pl.pool(), pl.accelerator(), pl.tasks(),
-                        j.runStart, j.maxRuntime, 0, ckpt, true, j.acceptedModels());
+                        j.runStart, j.maxRuntime, 0, ckpt, true, j.acceptedModels(), j.attainedCardMillis);
                 p.runningViews.put(j.id, view);
             }
             out.add(view);

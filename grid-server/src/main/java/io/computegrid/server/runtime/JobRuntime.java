@@ -294,10 +294,12 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
     /** Every task of the attempt has exited: decide what the job becomes. */
     private void settle(Handle h, JobRow j, List<TaskRow> tasks, Timestamp now, EventBus.Batch ev) {
         release(h, j.id());
+        // card-milliseconds held (a fraction counts as its share of a card): the scheduler's attained service
         long heldMs = 0;
         for (TaskRow t : tasks) {
             if (t.startedAt() != null && t.finishedAt() != null) {
-                heldMs += (t.finishedAt().getTime() - t.startedAt().getTime()) * Math.max(1, t.cards().length);
+                heldMs += (t.finishedAt().getTime() - t.startedAt().getTime()) * t.cards().length
+                        * (long) t.milliPerCard() / 1000;
             }
         }
         String stop = j.stopRequest();

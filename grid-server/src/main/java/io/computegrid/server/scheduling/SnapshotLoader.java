@@ -78,7 +78,7 @@ final class SnapshotLoader {
                         millis(spec.maxRuntime()), millis(spec.minRuntime()),
                         j.lastCheckpointAt() == null ? 0 : j.lastCheckpointAt().getTime(),
                         spec.preemptible() || preemptible(fed, j.priorityClass()),
-                        spec.resources().accelerators().stream().map(a -> a.model()).toList()));
+                        spec.resources().accelerators().stream().map(a -> a.model()).toList(), j.attainedMs()));
             }
             List<PendingJob> pending = new ArrayList<>();
             for (JobStore.JobRow j : waiting) {
