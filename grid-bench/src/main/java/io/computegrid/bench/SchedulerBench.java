@@ -31,7 +31,8 @@ public final class SchedulerBench {
     public record Result(int nodes, int pending, int tenants, int cycles, long placements, double placementsPerSecond,
                          double cycleP50Millis, double cycleP99Millis, double cycleMaxMillis, int naiveCycles,
                          long naivePlacements, double naivePlacementsPerSecond, double speedupVsNaive,
-                         double heapBytesPerPendingJob, String policy) {
+                         double heapBytesPerPendingJob, String policy, int referencePending,
+                         double referenceCycleP99Millis, double cycleP99VsReference) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("policy", policy);
@@ -50,6 +51,11 @@ public final class SchedulerBench {
             m.put("naivePlacementsPerSecond", round(naivePlacementsPerSecond));
             m.put("speedupVsNaive", round(speedupVsNaive));
             m.put("heapBytesPerPendingJob", round(heapBytesPerPendingJob));
+            if (referencePending > 0) {
+                m.put("referencePending", referencePending);
+                m.put("referenceCycleP99Millis", round(referenceCycleP99Millis));
+                m.put("cycleP99VsReference", round(cycleP99VsReference));
+            }
             return m;
         }
 
@@ -58,9 +64,18 @@ public final class SchedulerBench {
         }
     }
 
-    /** Options of one run. {@code naiveCycles} 0 skips the naive reference. */
+    /**
+     * Options of one run. {@code naiveCycles} 0 skips the naive reference. {@code referencePending} &gt; 0
+     * also drives a state with that many pending jobs (same nodes and tenants), its cycles interleaved
+     * with the measured ones so that both see the same machine, and reports the cycle p99 ratio.
+     */
     public record Options(int nodes, int pending, int tenants, int cycles, int naiveCycles, long seed, String policy,
-                          boolean measureHeap) {
+                          boolean measureHeap, int referencePending) {
+        public Options(int nodes, int pending, int tenants, int cycles, int naiveCycles, long seed, String policy,
+                       boolean measureHeap) {
+            this(nodes, pending, tenants, cycles, naiveCycles, seed, policy, measureHeap, 0);
+        }
+
         public static Options of(int nodes, int pending, int tenants) {
             return new Options(nodes, pending, tenants, 12, 4, 42, "default", true);
         }
@@ -70,29 +85,56 @@ public final class SchedulerBench {
     }
 
     public static Result run(Options o) {
+        Scheduler scheduler = Policies.byName(o.policy());
+        // the reference state exists before the heap baseline: only the measured state counts per job
+        Driver reference = o.referencePending() > 0 ? new Driver(scheduler, SyntheticState.generate(o.nodes(),
+                o.referencePending(), o.tenants(), o.seed()), o.cycles()) : null;
         long heapBefore = o.measureHeap() ? usedHeapAfterGc() : 0;
         SyntheticState state = SyntheticState.generate(o.nodes(), o.pending(), o.tenants(), o.seed());
-        Scheduler scheduler = Policies.byName(o.policy());
         // warm-up on a small state so the JIT has compiled the hot paths before measuring
         warmUp(scheduler);
-        Drive main = drive(scheduler, state, o.cycles(), o.measureHeap());
+        Driver main = new Driver(scheduler, state, o.cycles());
+        main.step();
+        if (o.measureHeap()) {
+            // the state, the snapshot and the plan of a first cycle, all alive
+            main.heapAfter = usedHeapAfterGc();
+        }
+        for (int c = 1; c < o.cycles() || (reference != null && reference.done < o.cycles()); c++) {
+            if (reference != null && reference.done < o.cycles()) {
+                reference.step();
+            }
+            if (main.done < o.cycles()) {
+                main.step();
+            }
+        }
         double heapPerJob = 0;
         if (o.measureHeap()) {
             heapPerJob = Math.max(0, main.heapAfter - heapBefore) / (double) Math.max(1, o.pending());
         }
-        Drive naive = null;
+        Driver naive = null;
         if (o.naiveCycles() > 0) {
             warmUp(new NaiveScheduler());
-            naive = drive(new NaiveScheduler(), state, o.naiveCycles(), false);
+            naive = new Driver(new NaiveScheduler(), state, o.naiveCycles());
+            while (naive.done < o.naiveCycles()) {
+                naive.step();
+            }
         }
         double[] sorted = main.cycleMillis.clone();
         Arrays.sort(sorted);
         double pps = main.placements / Math.max(1e-9, main.seconds);
         double npps = naive == null ? 0 : naive.placements / Math.max(1e-9, naive.seconds);
+        double p99 = percentile(sorted, 0.99);
+        double refP99 = 0;
+        if (reference != null) {
+            double[] r = reference.cycleMillis.clone();
+            Arrays.sort(r);
+            refP99 = percentile(r, 0.99);
+        }
         return new Result(o.nodes(), o.pending(), o.tenants(), o.cycles(), main.placements, pps,
-                percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1],
+                percentile(sorted, 0.50), p99, sorted.length == 0 ? 0 : sorted[sorted.length - 1],
                 naive == null ? 0 : o.naiveCycles(), naive == null ? 0 : naive.placements, npps,
-                npps > 0 ? pps / npps : 0, heapPerJob, o.policy());
+                npps > 0 ? pps / npps : 0, heapPerJob, o.policy(), Math.max(0, o.referencePending()), refP99,
+                refP99 > 0 ? p99 / refP99 : 0);
     }
 
     static double percentile(double[] sorted, double q) {
@@ -104,45 +146,55 @@ public final class SchedulerBench {
     }
 
     private static void warmUp(Scheduler s) {
-        SyntheticState small = SyntheticState.generate(400, 4000, 10, 7);
-        drive(s, small, 6, false);
+        Driver d = new Driver(s, SyntheticState.generate(400, 4000, 10, 7), 6);
+        while (d.done < 6) {
+            d.step();
+        }
     }
 
-    private static final class Drive {
+    /**
+     * Drives one state through cycles, one {@link #step} at a time: each step times one {@code schedule}
+     * call, applies the plan and moves virtual time on.
+     */
+    private static final class Driver {
+        final Scheduler scheduler;
+        final SyntheticState state;
+        final double[] cycleMillis;
+        final Map<Long, PendingJob> byId = new HashMap<>();
+        final Map<Long, RunningJob> running = new LinkedHashMap<>();
+        final PriorityQueue<RunningJob> ends = new PriorityQueue<>((a, b) -> a.deadline() != b.deadline()
+                ? Long.compare(a.deadline(), b.deadline()) : Long.compare(a.id(), b.id()));
+        List<PendingJob> pending;
+        long now;
+        int done;
         long placements;
         double seconds;
-        double[] cycleMillis;
         long heapAfter;
-    }
+        /** The last cycle's snapshot and plan, kept alive until the next step (for the heap measure). */
+        Snapshot lastSnapshot;
+        Plan lastPlan;
 
-    private static Drive drive(Scheduler scheduler, SyntheticState state, int cycles, boolean measureHeap) {
-        Drive d = new Drive();
-        d.cycleMillis = new double[cycles];
-        List<PendingJob> pending = new ArrayList<>(state.pending);
-        Map<Long, PendingJob> byId = new HashMap<>();
-        for (PendingJob j : pending) {
-            byId.put(j.id(), j);
+        Driver(Scheduler scheduler, SyntheticState state, int cycles) {
+            this.scheduler = scheduler;
+            this.state = state;
+            this.cycleMillis = new double[cycles];
+            this.pending = new ArrayList<>(state.pending);
+            for (PendingJob j : pending) {
+                byId.put(j.id(), j);
+            }
         }
-        Map<Long, RunningJob> running = new LinkedHashMap<>();
-        PriorityQueue<RunningJob> ends = new PriorityQueue<>((a, b) -> a.deadline() != b.deadline()
-                ? Long.compare(a.deadline(), b.deadline()) : Long.compare(a.id(), b.id()));
-        long now = 0;
-        for (int c = 0; c < cycles; c++) {
+
+        void step() {
             Snapshot snap = new Snapshot(state.federation, state.nodes, new ArrayList<>(running.values()), pending);
             long t = now;
             long t0 = System.nanoTime();
             Plan plan = scheduler.schedule(snap, () -> t);
             long t1 = System.nanoTime();
-            if (measureHeap && c == 0) {
-                // the state, the snapshot and the plan of a first cycle, all alive
-                d.heapAfter = usedHeapAfterGc();
-                if (plan.starts().isEmpty() && snap.pending().isEmpty()) {
-                    d.heapAfter++;
-                }
-            }
-            d.cycleMillis[c] = (t1 - t0) / 1e6;
-            d.seconds += (t1 - t0) / 1e9;
-            d.placements += plan.starts().size();
+            cycleMillis[done++] = (t1 - t0) / 1e6;
+            lastSnapshot = snap;
+            lastPlan = plan;
+            seconds += (t1 - t0) / 1e9;
+            placements += plan.starts().size();
             Set<Long> started = new HashSet<>();
             for (Placement p : plan.starts()) {
                 PendingJob j = byId.get(p.jobId());
@@ -185,7 +237,6 @@ public final class SchedulerBench {
                 running.remove(r.id(), r);
             }
         }
-        return d;
     }
 
     static long usedHeapAfterGc() {

@@ -17,6 +17,19 @@ class SchedulerBenchTest {
     }
 
     @Test
+    void aReferenceStateIsDrivenInTheSameRunAndGivesTheRatio() {
+        SchedulerBench.Result r = SchedulerBench.run(new SchedulerBench.Options(100, 4000, 5, 5, 0, 1, "default", false,
+                500));
+        assertThat(r.referencePending()).isEqualTo(500);
+        assertThat(r.referenceCycleP99Millis()).isPositive();
+        assertThat(r.cycleP99VsReference()).isCloseTo(r.cycleP99Millis() / r.referenceCycleP99Millis(),
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.toMap()).containsKeys("referencePending", "referenceCycleP99Millis", "cycleP99VsReference");
+        assertThat(SchedulerBench.run(new SchedulerBench.Options(100, 400, 5, 2, 0, 1, "default", false)).toMap())
+                .doesNotContainKey("referencePending");
+    }
+
+    @Test
     void syntheticStateIsDeterministic() {
         var a = SyntheticState.generate(40, 300, 3, 9);
         var b = SyntheticState.generate(40, 300, 3, 9);

@@ -39,6 +39,10 @@ public final class BenchCommand implements Callable<Integer> {
         int naiveCycles;
         @Option(names = "--seed", defaultValue = "42")
         long seed;
+        @Option(names = "--reference-pending", defaultValue = "-1", paramLabel = "N",
+                description = "also drive N pending jobs, interleaved, and report the cycle p99 ratio "
+                        + "(default: 50000 when --pending is larger, else none; 0: none)")
+        int referencePending;
         @Option(names = "--policy", defaultValue = "default", description = "policy measured (default ${DEFAULT-VALUE})")
         String policy;
         @Option(names = {"-o", "--output"}, description = "json for one JSON document")
@@ -46,6 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            int reference = referencePending >= 0 ? referencePending : pending > 50_000 ? 50_000 : 0;
             if (nodes < 1 || pending < 0 || tenants < 1 || cycles < 1 || naiveCycles < 0) {
                 System.err.println("grid bench scheduler: --nodes, --tenants and --cycles must be positive");
                 return 2;
@@ -57,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
             SchedulerBench.Result r;
             try {
                 r = SchedulerBench.run(new SchedulerBench.Options(nodes, pending, tenants, cycles, naiveCycles, seed,
-                        policy, true));
+                        policy, true, reference));
             } catch (IllegalArgumentException e) {
                 System.err.println("grid bench scheduler: " + e.getMessage());
                 return 2;
@@ -78,6 +83,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
             System.out.printf("  cycle: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", r.cycleP50Millis(), r.cycleP99Millis(),
                     r.cycleMaxMillis());
+            if (r.referencePending() > 0) {
+                System.out.printf("  reference with %,d pending (interleaved): cycle p99 %.1f ms; ratio %.2fx%n",
+                        r.referencePending(), r.referenceCycleP99Millis(), r.cycleP99VsReference());
+            }
             System.out.printf("  heap: %.0f bytes per pending job%n", r.heapBytesPerPendingJob());
             return 0;
         }

@@ -34,28 +34,37 @@ final class FairShareOrder implements Ordering {
             default -> SortedOrder.ARRIVAL;
         };
         boolean arrival = "fifo".equals(s.tenantOrder());
+        List<PendingJob> pending = cycle.snapshot.pending();
+        int n = pending.size();
+        // one pass over the queue, the only per-pending-job work of a cycle: each tenant's priority levels are
+        // chains of indexes into the snapshot's list (next[i]), so no per-tenant list grows and nothing is copied
+        int[] next = new int[n];
         Map<String, Line> lines = new HashMap<>();
         List<Line> all = new ArrayList<>();
-        String lastTenant = null;
-        Line last = null;
-        for (PendingJob j : cycle.snapshot.pending()) {
+        // tenant names repeat as the same String instance: a small identity cache spares the map lookup
+        String[] cacheKey = new String[256];
+        Line[] cacheLine = new Line[256];
+        for (int i = 0; i < n; i++) {
+            PendingJob j = pending.get(i);
+            String t = j.tenant();
+            int h = System.identityHashCode(t) & 255;
             Line l;
-            if (j.tenant().equals(lastTenant)) {
-                l = last;
+            if (cacheKey[h] == t) {
+                l = cacheLine[h];
             } else {
-                l = lines.get(j.tenant());
+                l = lines.get(t);
                 if (l == null) {
-                    l = new Line(cycle.ledger.tenant(j.tenant()));
-                    lines.put(j.tenant(), l);
+                    l = new Line(cycle.ledger.tenant(t), pending, next);
+                    lines.put(t, l);
                     all.add(l);
                 }
-                lastTenant = j.tenant();
-                last = l;
+                cacheKey[h] = t;
+                cacheLine[h] = l;
             }
-            l.add(effectivePriority(j, now, aging), j);
+            l.add(effectivePriority(j, now, aging), j, i);
         }
-        // one line per priority level inside each tenant, kept in the snapshot's order: sorted only when
-        // that order is not already the configured one (no O(queue log queue) sort for a queue in order)
+        // levels highest first, each kept in the snapshot's order: sorted only when that order is not already
+        // the configured one (no O(queue log queue) sort for a queue in order)
         for (Line l : all) {
             l.seal(arrival ? null : within);
         }
@@ -97,76 +106,144 @@ final class FairShareOrder implements Ordering {
         return aging > 0 && now - j.submittedAt() >= aging ? j.priority() + 2_000_000 : j.priority();
     }
 
+    /**
+     * One tenant's line: its priority levels, each a chain of indexes into the snapshot's pending list in
+     * arrival order, or (when that order is not the configured one) a sorted list.
+     */
     private static final class Line {
         final Ledger.TenantState tenant;
-        /** Priority levels, highest first after {@link #seal}; each a list of jobs. */
-        final List<int[]> levels = new ArrayList<>();
-        final List<List<PendingJob>> jobs = new ArrayList<>();
+        final List<PendingJob> pending;
+        final int[] next;
+        int levels;
+        int[] priority = new int[2];
+        int[] first = new int[2];
+        int[] last = new int[2];
+        boolean[] outOfOrder = new boolean[2];
+        /** Order and id of each level's last job, so the arrival check reads no earlier job. */
+        long[] lastOrder = new long[2];
+        long[] lastId = new long[2];
+        /** Per level after {@link #seal}: null while the chain is walked, else the sorted jobs. */
+        List<List<PendingJob>> sorted;
+        int lastLevel = -1;
         int level;
         int at;
+        int cursor;
         int headPriority;
         double key;
 
-        Line(Ledger.TenantState tenant) {
+        Line(Ledger.TenantState tenant, List<PendingJob> pending, int[] next) {
             this.tenant = tenant;
+            this.pending = pending;
+            this.next = next;
         }
 
-        void add(int priority, PendingJob j) {
-            for (int k = 0; k < levels.size(); k++) {
-                int[] lv = levels.get(k);
-                if (lv[0] == priority) {
-                    List<PendingJob> l = jobs.get(k);
-                    PendingJob last = l.get(l.size() - 1);
-                    if (j.order() < last.order() || j.order() == last.order() && j.id() < last.id()) {
-                        lv[1] = 1; // out of arrival order: seal sorts (checked here, while the job is in cache)
-                    }
-                    l.add(j);
-                    return;
+        void add(int prio, PendingJob j, int index) {
+            int k = lastLevel >= 0 && priority[lastLevel] == prio ? lastLevel : find(prio);
+            if (k < 0) {
+                if (levels == priority.length) {
+                    int size = levels * 2;
+                    priority = java.util.Arrays.copyOf(priority, size);
+                    first = java.util.Arrays.copyOf(first, size);
+                    last = java.util.Arrays.copyOf(last, size);
+                    outOfOrder = java.util.Arrays.copyOf(outOfOrder, size);
+                    lastOrder = java.util.Arrays.copyOf(lastOrder, size);
+                    lastId = java.util.Arrays.copyOf(lastId, size);
+                }
+                k = levels++;
+                priority[k] = prio;
+                first[k] = index;
+            } else {
+                if (j.order() < lastOrder[k] || j.order() == lastOrder[k] && j.id() < lastId[k]) {
+                    outOfOrder[k] = true; // checked here, while the job is in cache
+                }
+                next[last[k]] = index;
+            }
+            last[k] = index;
+            lastOrder[k] = j.order();
+            lastId[k] = j.id();
+            next[index] = -1;
+            lastLevel = k;
+        }
+
+        private int find(int prio) {
+            for (int k = 0; k < levels; k++) {
+                if (priority[k] == prio) {
+                    return k;
                 }
             }
-            levels.add(new int[]{priority, 0});
-            List<PendingJob> l = new ArrayList<>();
-            l.add(j);
-            jobs.add(l);
+            return -1;
         }
 
         void seal(Comparator<PendingJob> within) {
-            Integer[] idx = new Integer[levels.size()];
-            for (int k = 0; k < idx.length; k++) {
+            Integer[] idx = new Integer[levels];
+            for (int k = 0; k < levels; k++) {
                 idx[k] = k;
             }
-            java.util.Arrays.sort(idx, (a, b) -> Integer.compare(levels.get(b)[0], levels.get(a)[0]));
-            List<int[]> lv = new ArrayList<>();
-            List<List<PendingJob>> js = new ArrayList<>();
-            for (int k : idx) {
-                lv.add(levels.get(k));
-                List<PendingJob> l = jobs.get(k);
-                if (within == null ? levels.get(k)[1] != 0 : !SortedOrder.sorted(l, within)) {
-                    l.sort(within == null ? SortedOrder.ARRIVAL : within);
+            java.util.Arrays.sort(idx, (a, b) -> Integer.compare(priority[b], priority[a]));
+            int[] p = new int[levels];
+            int[] f = new int[levels];
+            List<List<PendingJob>> lists = new ArrayList<>(levels);
+            boolean anySorted = false;
+            for (int r = 0; r < levels; r++) {
+                int k = idx[r];
+                p[r] = priority[k];
+                f[r] = first[k];
+                List<PendingJob> list = null;
+                if (within == null ? outOfOrder[k] : !chainSorted(first[k], within)) {
+                    list = new ArrayList<>();
+                    for (int i = first[k]; i >= 0; i = next[i]) {
+                        list.add(pending.get(i));
+                    }
+                    list.sort(within == null ? SortedOrder.ARRIVAL : within);
+                    anySorted = true;
                 }
-                js.add(l);
+                lists.add(list);
             }
-            levels.clear();
-            levels.addAll(lv);
-            jobs.clear();
-            jobs.addAll(js);
+            priority = p;
+            first = f;
+            sorted = anySorted ? lists : null;
+            level = 0;
+            at = 0;
+            cursor = first[0];
+        }
+
+        private boolean chainSorted(int from, Comparator<PendingJob> within) {
+            PendingJob prev = null;
+            for (int i = from; i >= 0; i = next[i]) {
+                PendingJob j = pending.get(i);
+                if (prev != null && within.compare(prev, j) > 0) {
+                    return false;
+                }
+                prev = j;
+            }
+            return true;
+        }
+
+        private List<PendingJob> sortedLevel() {
+            return sorted == null ? null : sorted.get(level);
         }
 
         PendingJob head() {
-            return jobs.get(level).get(at);
+            List<PendingJob> l = sortedLevel();
+            return l != null ? l.get(at) : pending.get(cursor);
         }
 
+        /** Moves past the head; false when the line is empty. */
         boolean advance() {
-            at++;
-            if (at >= jobs.get(level).size()) {
+            List<PendingJob> l = sortedLevel();
+            boolean more = l != null ? ++at < l.size() : (cursor = next[cursor]) >= 0;
+            if (!more) {
                 level++;
                 at = 0;
+                if (level < levels) {
+                    cursor = first[level];
+                }
             }
-            return level < jobs.size();
+            return level < levels;
         }
 
         void refresh(Ledger ledger, long now, long aging) {
-            headPriority = levels.get(level)[0];
+            headPriority = priority[level];
             key = ledger.fairKey(tenant);
         }
     }
