@@ -94,7 +94,7 @@ public final class SimulateCommand implements Callable<Integer> {
         try {
             long ckpt = checkpointInterval < 0 ? -1 : Math.round(checkpointInterval * 1000);
             SimOptions options = new SimOptions(policy, Math.round(restartOverhead * 1000), ckpt, speeds,
-                    tenantCenters, fill, seed, Math.round(tick * 1000), SimOptions.DEFAULT_HALF_LIFE);
+                    tenantCenters, fill, seed, Math.round(tick * 1000), 0);
             List<String> policies = compare == null || compare.isEmpty() ? List.of(policy) : compare;
             boolean json = output != null && output.toLowerCase(Locale.ROOT).equals("json");
             if (output != null && !json && !output.equalsIgnoreCase("text")) {

@@ -82,6 +82,7 @@ public final class SimEngine {
     private long requestedGpuMilli;
     private long nextTick = Long.MIN_VALUE;
     private Map<Long, Reason> lastWaiting = Map.of();
+    private final long usageHalfLifeMillis;
 
     public SimEngine(FederationConfig fed, Scheduler scheduler, SimOptions options) {
         this.fed = fed;
@@ -91,7 +92,10 @@ public final class SimEngine {
         this.factory = new JobFactory(fed, options);
         this.metrics = new Metrics(cluster.gpuCapacityMilli);
         this.priority = fed.priority("normal").map(PriorityClass::value).orElse(100);
-        this.network = SchedulerSettings.of(fed).network();
+        SchedulerSettings settings = SchedulerSettings.of(fed);
+        this.network = settings.network();
+        this.usageHalfLifeMillis = options.usageHalfLifeMillis() > 0 ? options.usageHalfLifeMillis()
+                : settings.halfLifeMillis();
         if (options.tenantCenters()) {
             for (int c = 0; c < cluster.centers.size(); c++) {
                 partitions.add(new Partition(cluster.nodesOf(c)));
@@ -419,7 +423,7 @@ public final class SimEngine {
         if (dt <= 0) {
             return;
         }
-        double tau = options.usageHalfLifeMillis() / Math.log(2);
+        double tau = usageHalfLifeMillis / Math.log(2);
         double f = Math.exp(-dt / tau);
         for (Map.Entry<String, Double> e : usage.entrySet()) {
             long m = tenantMilli.getOrDefault(e.getKey(), 0L);

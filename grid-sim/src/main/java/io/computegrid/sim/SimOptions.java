@@ -17,14 +17,14 @@ import java.util.TreeMap;
  *                                 requests reach 100% of GPU capacity; unplaceable jobs are dropped
  * @param seed                     seeds every random choice (fill-mode inflation)
  * @param tickMillis               extra scheduling cycles this often while jobs wait (0: only on events)
- * @param usageHalfLifeMillis      half-life of tenants' decayed usage passed to the scheduler
+ * @param usageHalfLifeMillis      half-life of tenants' decayed usage passed to the scheduler; 0 takes the
+ *                                 federation's {@code scheduler.fairShare.halfLifeSeconds} (as the server does)
  */
 public record SimOptions(String policy, long restartOverheadMillis, long checkpointIntervalMillis,
                          Map<String, Double> speeds, boolean tenantCenters, boolean fill, long seed, long tickMillis,
                          long usageHalfLifeMillis) {
     public static final long DEFAULT_RESTART_OVERHEAD = 60_000;
     public static final long DEFAULT_CHECKPOINT_INTERVAL = 1_800_000;
-    public static final long DEFAULT_HALF_LIFE = 7L * 24 * 3600 * 1000;
 
     public SimOptions {
         if (policy == null || policy.isBlank()) {
@@ -45,14 +45,14 @@ public record SimOptions(String policy, long restartOverheadMillis, long checkpo
         if (tickMillis < 0) {
             throw new IllegalArgumentException("tick must not be negative");
         }
-        if (usageHalfLifeMillis <= 0) {
-            throw new IllegalArgumentException("usage half-life must be positive");
+        if (usageHalfLifeMillis < 0) {
+            throw new IllegalArgumentException("usage half-life must be positive (0: the federation's)");
         }
     }
 
     public static SimOptions defaults() {
         return new SimOptions("default", DEFAULT_RESTART_OVERHEAD, DEFAULT_CHECKPOINT_INTERVAL, Map.of(), false, false,
-                1, 0, DEFAULT_HALF_LIFE);
+                1, 0, 0);
     }
 
     public SimOptions withPolicy(String p) {

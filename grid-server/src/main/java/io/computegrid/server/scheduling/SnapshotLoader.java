@@ -6,6 +6,7 @@ import io.computegrid.model.JobSpec;
 import io.computegrid.scheduler.NodeInfo;
 import io.computegrid.scheduler.PendingJob;
 import io.computegrid.scheduler.RunningJob;
+import io.computegrid.scheduler.SchedulerSettings;
 import io.computegrid.scheduler.Snapshot;
 import io.computegrid.scheduler.TaskAllocation;
 import io.computegrid.server.federation.Federation;
@@ -88,42 +89,58 @@ final class SnapshotLoader {
                         spec.preemptible() || preemptible(fed, j.priorityClass()), spec.objective(),
                         spec.datasets(), spec.centers(), j.attainedMs()));
             }
-            Map<String, Double> usage = decayedUsage(h);
+            Map<String, Double> usage = decayedUsage(h, SchedulerSettings.of(fed).halfLifeMillis());
             return new Snapshot(fed, nodes, running, pending, usage);
         });
     }
 
     /**
-     * Each tenant's card-seconds of the last week, halved every {@link #HALF_LIFE_SECONDS}; for fair
-     * share. Recomputed at most every 30 s: it moves slowly and the query reads task history.
+     * Each tenant's decayed card-seconds for fair share: every task's cards integrated over the time it held
+     * them, weighted by 2^(-age / half-life) ({@code scheduler.fairShare.halfLifeSeconds}); tasks that ended
+     * more than ten half-lives ago (weight under 1/1000) are left out. Recomputed at most every 30 s, or at
+     * once when the half-life changes: it moves slowly and the query reads task history.
      */
-    private Map<String, Double> decayedUsage(org.jdbi.v3.core.Handle h) {
+    private Map<String, Double> decayedUsage(org.jdbi.v3.core.Handle h, long halfLifeMillis) {
         long now = System.nanoTime();
-        if (cachedUsage != null && now - usageAt < 30_000_000_000L) {
+        if (cachedUsage != null && usageHalfLife == halfLifeMillis && now - usageAt < 30_000_000_000L) {
             return cachedUsage;
         }
+        double halfLife = halfLifeMillis / 1000.0;
         Map<String, Double> usage = new HashMap<>();
         h.createQuery("""
                 SELECT j.tenant, t.cards, t.milli_per_card,
-                       extract(epoch FROM (COALESCE(t.finished_at, now()) - t.started_at)) AS held,
-                       extract(epoch FROM (now() - COALESCE(t.finished_at, now()))) AS age
+                       extract(epoch FROM (now() - t.started_at)) AS age_start,
+                       extract(epoch FROM (now() - COALESCE(t.finished_at, now()))) AS age_end
                 FROM tasks t JOIN jobs j ON j.id = t.job_id
                 WHERE t.started_at IS NOT NULL AND t.cards <> ''
-                  AND COALESCE(t.finished_at, now()) > now() - interval '7 days'""")
+                  AND COALESCE(t.finished_at, now()) > now() - make_interval(secs => :window)""")
+                .bind("window", Math.min(10 * halfLife, 3650.0 * 86_400))
                 .map((rs, ctx) -> {
                     double cards = TaskRow.parseCardsCount(rs.getString("cards")) * rs.getInt("milli_per_card") / 1000.0;
-                    double u = cards * rs.getDouble("held") * Math.pow(0.5, rs.getDouble("age") / HALF_LIFE_SECONDS);
+                    double u = decayedCardSeconds(cards, rs.getDouble("age_start"), rs.getDouble("age_end"), halfLife);
                     usage.merge(rs.getString("tenant"), u, Double::sum);
                     return 0;
                 }).list();
         cachedUsage = Map.copyOf(usage);
         usageAt = now;
+        usageHalfLife = halfLifeMillis;
         return cachedUsage;
     }
 
-    private static final double HALF_LIFE_SECONDS = 86_400;
+    /**
+     * Card-seconds of {@code cards} held from {@code ageStart} to {@code ageEnd} seconds ago, each second
+     * weighted 2^(-age / halfLife): the integral, so a long task's early hours count less than its last.
+     */
+    static double decayedCardSeconds(double cards, double ageStart, double ageEnd, double halfLifeSeconds) {
+        double start = Math.max(0, ageStart);
+        double end = Math.max(0, Math.min(start, ageEnd));
+        double tau = halfLifeSeconds / Math.log(2);
+        return cards * tau * (Math.exp(-end / tau) - Math.exp(-start / tau));
+    }
+
     private volatile Map<String, Double> cachedUsage;
     private volatile long usageAt;
+    private volatile long usageHalfLife;
 
     /** Every column but the spec document, which is read only for jobs not parsed before. */
     private static final String COLUMNS = "id, tenant, name, NULL AS spec, state, priority_class, priority, submitted_at, "
