@@ -85,6 +85,11 @@ public final class SimulateCommand implements Callable<Integer> {
             + "dates (2017-10-01) for philly, seconds from trace start otherwise; either side may be empty.")
     String window;
 
+    @Option(names = "--load", defaultValue = "1", paramLabel = "FACTOR", description = "Replay arrivals FACTOR "
+            + "times as fast as recorded: the same jobs in 1/FACTOR of the time, for \"what if demand grew\" "
+            + "(default: ${DEFAULT-VALUE}).")
+    double load;
+
     @Option(names = "--progress", description = "Show a progress bar even when stderr is not a terminal.")
     boolean progress;
 
@@ -104,7 +109,7 @@ public final class SimulateCommand implements Callable<Integer> {
             boolean bar = progress || stderrIsTerminal();
             List<Bar> bars = new ArrayList<>();
             SimulationRunner.Outcome outcome = SimulationRunner.run(new SimulationRunner.Request(trace, format,
-                    federation, openbNodes, policies, out, options, window), System::nanoTime, bar ? p -> {
+                    federation, openbNodes, policies, out, options, window, load), System::nanoTime, bar ? p -> {
                         Bar b = new Bar(p, err);
                         bars.add(b);
                         return b;

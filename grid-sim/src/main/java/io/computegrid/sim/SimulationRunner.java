@@ -38,11 +38,18 @@ public final class SimulationRunner {
      * @param openbNodes an openb node list that defines the federation instead
      * @param policies   one policy, or several to compare
      * @param out        directory for summary.json, jobs.csv, timeseries.csv and report.html (null: none)
+     * @param window     FROM,TO of submit times to replay (null: all)
+     * @param load       arrivals this many times as fast as recorded: "what if demand grew" (1: as recorded)
      */
     public record Request(Path trace, String format, Path federation, Path openbNodes, List<String> policies, Path out,
-                          SimOptions options, String window) {
+                          SimOptions options, String window, double load) {
         public Request {
             policies = List.copyOf(policies == null || policies.isEmpty() ? List.of(options.policy()) : policies);
+        }
+
+        public Request(Path trace, String format, Path federation, Path openbNodes, List<String> policies, Path out,
+                       SimOptions options, String window) {
+            this(trace, format, federation, openbNodes, policies, out, options, window, 1);
         }
 
         public Request(Path trace, String format, Path federation, Path openbNodes, List<String> policies, Path out,
@@ -81,7 +88,10 @@ public final class SimulationRunner {
         FederationConfig fed = federation(req);
         boolean fill = req.options().fill();
         long[] window = window(req.window(), format);
-        TraceSource source = new TraceSource(req.trace(), format, fill, window[0], window[1]);
+        if (fill && req.load() != 1) {
+            throw new TraceException("--load changes arrival times, which --fill does not use (one pod per second)");
+        }
+        TraceSource source = new TraceSource(req.trace(), format, fill, window[0], window[1], req.load());
         fed = FederationSetup.withTraceTenants(fed, source.tenants, req.options().tenantCenters());
         List<SimResult> results = new ArrayList<>();
         List<Map<String, Object>> summaries = new ArrayList<>();
@@ -126,6 +136,9 @@ public final class SimulationRunner {
             if (req.window() != null) {
                 s.put("window", req.window());
                 s.put("outsideWindow", source.outsideWindow);
+            }
+            if (req.load() != 1) {
+                s.put("load", req.load());
             }
             s.putAll(r.summary());
             summaries.add(s);

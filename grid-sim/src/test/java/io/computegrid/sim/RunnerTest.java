@@ -163,6 +163,41 @@ class RunnerTest {
     }
 
     @Test
+    void loadReplaysArrivalsFasterAndBadFactorsAreRefused() throws IOException {
+        Path fed = federation("""
+                centers:
+                  - name: c
+                    pools: [{name: gpu, accelerator: nvidia-p100, nodes: 2, acceleratorsPerNode: 8}]
+                """);
+        Path trace = TraceReadersTest.resource("philly-head200.csv");
+        Path out1 = dir.resolve("load1");
+        Path out4 = dir.resolve("load4");
+        Map<String, Object> asRecorded = run(trace, "philly", fed, List.of("fifo"), out1, SimOptions.defaults())
+                .document();
+        Map<String, Object> four = SimulationRunner.run(new SimulationRunner.Request(trace, "philly", fed, null,
+                List.of("fifo"), out4, SimOptions.defaults(), null, 4), null, null).document();
+        assertThat(asRecorded).doesNotContainKey("load");
+        assertThat(four.get("load")).isEqualTo(4.0);
+        assertThat(four.get("jobs")).isEqualTo(asRecorded.get("jobs"));
+        // the same jobs arrive in a quarter of the time: submit times divide by four, queues grow
+        List<String> a = Files.readAllLines(out1.resolve("jobs.csv"));
+        List<String> b = Files.readAllLines(out4.resolve("jobs.csv"));
+        double lastA = 0;
+        double lastB = 0;
+        for (int i = 1; i < a.size(); i++) {
+            lastA = Math.max(lastA, Double.parseDouble(a.get(i).split(",")[3]));
+            lastB = Math.max(lastB, Double.parseDouble(b.get(i).split(",")[3]));
+        }
+        assertThat(lastB).isCloseTo(lastA / 4, org.assertj.core.data.Offset.offset(1.0));
+        assertThat((double) four.get("avgQueueSeconds")).isGreaterThan((double) asRecorded.get("avgQueueSeconds"));
+        for (double bad : new double[]{0, -1, 5000, Double.NaN}) {
+            assertThatThrownBy(() -> SimulationRunner.run(new SimulationRunner.Request(trace, "philly", fed, null,
+                    List.of("fifo"), null, SimOptions.defaults(), null, bad), null, null))
+                    .isInstanceOf(io.computegrid.sim.trace.TraceException.class).hasMessageContaining("--load");
+        }
+    }
+
+    @Test
     void inputDataAwayFromTheJobsCenterIsMovedFirst() throws IOException {
         Path fed = federation("""
                 centers:
