@@ -60,8 +60,6 @@ final class Ledger {
 
     /** Totals of one quota resource over all tenants (the cohort is the whole federation). */
     static final class Cohort {
-        long capacity;
-        long used;
         /** Idle nominal quota that its owners do not lend (nominal - used - lendingLimit, when positive). */
         long protectedIdle;
     }
@@ -78,6 +76,13 @@ final class Ledger {
     final Map<String, Tenant> configs = new HashMap<>();
     private final Map<String, Double> decayed;
     private final double decayedTotal;
+    /** Milli-cards of each model held by anyone, whatever account they are charged to. */
+    private final long[] physicalUsed;
+    /** The federation's capacity and use in P units (milli-cards x TFLOPS), over every model. */
+    private long capacityP;
+    private long usedP;
+    /** Idle nominal quota not lent, over every account, in P units (model accounts at their model's TFLOPS). */
+    private long protectedIdleP;
 
     Ledger(Snapshot s, Cluster c, SchedulerSettings settings) {
         this.catalog = s.federation() == null ? AcceleratorCatalog.defaults() : s.federation().catalog();
@@ -95,15 +100,13 @@ final class Ledger {
         models = cap.keySet().toArray(new String[0]);
         tflops = new double[models.length];
         capacityMilli = new long[models.length];
-        long capP = 0;
+        physicalUsed = new long[models.length];
         for (int i = 0; i < models.length; i++) {
             modelIndex.put(models[i], i);
-            tflops[i] = catalog.find(models[i]).map(a -> a.fp16Tflops()).orElse(100.0);
+            tflops[i] = tflopsOf(models[i]);
             capacityMilli[i] = cap.get(models[i]);
-            capP += Math.round(capacityMilli[i] * tflops[i]);
-            cohort(models[i]).capacity = capacityMilli[i];
+            capacityP += Math.round(capacityMilli[i] * tflops[i]);
         }
-        cohort(Quota.NORMALISED).capacity = capP;
         if (s.federation() != null) {
             for (Tenant t : s.federation().tenants()) {
                 configs.put(t.name(), t);
@@ -174,11 +177,21 @@ final class Ledger {
         a = new Account(model, nominal, limit, lend);
         t.accounts.put(model, a);
         cohort(model).protectedIdle += protectedIdle(a);
+        protectedIdleP += inP(a, protectedIdle(a));
         return a;
     }
 
     private static long protectedIdle(Account a) {
         return Math.max(0, a.nominal - a.used - a.lendable);
+    }
+
+    private double tflopsOf(String model) {
+        return catalog.find(model).map(x -> x.fp16Tflops()).orElse(100.0);
+    }
+
+    /** Some units of an account in P units (a model account's milli-cards at its model's TFLOPS). */
+    private long inP(Account a, long units) {
+        return Quota.NORMALISED.equals(a.resource) ? units : Math.round(units * tflopsOf(a.resource));
     }
 
     /** Amount of quota units a number of milli-cards of a model uses on an account. */
@@ -189,14 +202,17 @@ final class Ledger {
     /** Records usage (milli may be negative to give back). */
     void add(TenantState t, int model, long milli) {
         t.usedByModel[model] += milli;
+        physicalUsed[model] += milli;
+        usedP += Math.round(milli * tflops[model]);
         Account a = account(t, models[model]);
         if (a != null) {
             long units = units(a, model, milli);
             Cohort co = cohort(a.resource);
             co.protectedIdle -= protectedIdle(a);
+            protectedIdleP -= inP(a, protectedIdle(a));
             a.used += units;
-            co.used += units;
             co.protectedIdle += protectedIdle(a);
+            protectedIdleP += inP(a, protectedIdle(a));
         }
         double share = 0;
         for (int m = 0; m < models.length; m++) {
@@ -231,18 +247,41 @@ final class Ledger {
         long over = Math.max(0, a.used + want - a.nominal) - Math.max(0, a.used - a.nominal);
         if (over > 0) {
             // borrowing may not eat into idle quota its owners do not lend; a plain lack of free cards is
-            // not a quota matter (the job then waits for capacity, and may hold a reservation)
-            Cohort co = cohorts.get(a.resource);
-            long freeAfter = co.capacity - co.used - want;
-            long othersProtected = co.protectedIdle - protectedIdle(a);
-            if (freeAfter >= 0 && freeAfter < othersProtected) {
+            // not a quota matter (the job then waits for capacity, and may hold a reservation). Two views:
+            // the model's own cards (owners of a quota on this model), and the whole federation in P
+            // (owners of a P quota, which any model may serve). Both count every tenant's use of the
+            // cards, whatever account it is charged to.
+            long mine = protectedIdle(a);
+            Cohort cm = cohorts.get(models[model]);
+            long protectedModel = (cm == null ? 0 : cm.protectedIdle) - (a.resource.equals(models[model]) ? mine : 0);
+            long freeModel = capacityMilli[model] - physicalUsed[model] - milli;
+            if (freeModel >= 0 && freeModel < protectedModel) {
                 return new Reason("quota", "QUOTA", "tenant " + t.name + " would borrow " + fmt(a, over) + " "
-                        + unit(a) + " beyond its nominal " + fmt(a, a.nominal) + ", but " + fmt(a, othersProtected)
-                        + " of the idle capacity is nominal quota its owners do not lend (lendingLimit); "
-                        + fmt(a, Math.max(0, co.capacity - co.used - othersProtected)) + " can be borrowed now");
+                        + unit(a) + " beyond its nominal " + fmt(a, a.nominal) + ", but " + cards(protectedModel)
+                        + " of the idle " + models[model] + " cards are nominal quota their owners do not lend "
+                        + "(lendingLimit); " + cards(Math.max(0, capacityMilli[model] - physicalUsed[model]
+                        - protectedModel)) + " can be borrowed now");
+            }
+            long protectedFed = protectedIdleP - inP(a, mine);
+            long freeFed = capacityP - usedP - Math.round(milli * tflops[model]);
+            if (freeFed >= 0 && freeFed < protectedFed) {
+                return new Reason("quota", "QUOTA", "tenant " + t.name + " would borrow " + fmt(a, over) + " "
+                        + unit(a) + " beyond its nominal " + fmt(a, a.nominal) + ", but " + pUnits(protectedFed)
+                        + " milli-PFLOPS (P) of the federation's idle capacity is nominal quota its owners do not lend "
+                        + "(lendingLimit); " + pUnits(Math.max(0, capacityP - usedP - protectedFed))
+                        + " can be borrowed now");
             }
         }
         return null;
+    }
+
+    private static String cards(long milli) {
+        double v = milli / 1000.0;
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.2f", v);
+    }
+
+    private static String pUnits(long units) {
+        return cards(units);
     }
 
     /** Whether the job would stay within the tenant's nominal quota (reclaim may preempt borrowed work for it). */

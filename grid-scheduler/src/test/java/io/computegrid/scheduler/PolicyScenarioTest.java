@@ -175,6 +175,31 @@ class PolicyScenarioTest {
                     assertThat(ScenarioTest.started(p)).containsExactly(1L);
                     assertThat(p.waiting().get(2L).message()).contains("milli-PFLOPS (P)");
                 }),
+                scenario("idle P quota that is not lent stays free for its owner, whoever borrows", "default", 0, () -> {
+                    Fed f = Fed.create().center("c", "p", A100, 1, 8);
+                    // a: 624 milli-PFLOPS (two a100 cards), lends none; b borrows a100 cards on its own account
+                    f.tenant("a", 1.0, new Quota(Quota.NORMALISED, 624, null, 0));
+                    f.tenant("b", 1.0, new Quota(A100, 0, null, null));
+                    f.job(1, "b", 1, 8, 60);
+                    f.job(2, "b", 1, 6, 60);
+                    return f;
+                }, p -> {
+                    assertThat(ScenarioTest.started(p)).containsExactly(2L);
+                    assertThat(p.waiting().get(1L).message()).contains("624 milli-PFLOPS (P)", "do not lend",
+                            "1872 can be borrowed now");
+                }),
+                scenario("a P borrower leaves a model's unlent nominal cards alone", "default", 0, () -> {
+                    Fed f = Fed.create().center("c", "p", A100, 1, 8);
+                    f.tenant("a", 1.0, new Quota(A100, 4, null, 1));
+                    f.tenant("b", 1.0, new Quota(Quota.NORMALISED, 0, null, null));
+                    f.job(1, "b", 1, 6, 60);
+                    f.job(2, "b", 1, 5, 60);
+                    return f;
+                }, p -> {
+                    assertThat(ScenarioTest.started(p)).containsExactly(2L);
+                    assertThat(p.waiting().get(1L).message()).contains("3 of the idle nvidia-a100 cards",
+                            "5 can be borrowed now");
+                }),
                 scenario("a gang never spans pools", "default", 0, () -> {
                     Fed f = Fed.create().center("c", "p1", A100, 1, 8).center("c", "p2", A100, 1, 8);
                     f.job(1, "t", 2, 8, 60);
