@@ -29,8 +29,8 @@ final class FairShareOrder implements Ordering {
         long aging = s.agingMillis();
         Comparator<PendingJob> within = switch (s.tenantOrder()) {
             case "sjf" -> Comparator.comparingLong(SortedOrder::hint).thenComparing(SortedOrder.ARRIVAL);
-            case "las" -> Comparator.comparingInt((PendingJob j) -> SortedOrder.lasQueue(j,
-                    s.lasThresholdsCardSeconds())).thenComparing(SortedOrder.ARRIVAL);
+            case "las" -> Comparator.comparingInt((PendingJob j) -> SortedOrder.lasQueue(j, s, now))
+                    .thenComparing(SortedOrder.ARRIVAL);
             default -> SortedOrder.ARRIVAL;
         };
         boolean arrival = "fifo".equals(s.tenantOrder());

@@ -14,7 +14,8 @@ import java.util.List;
  * than the preemptor's; jobs in the same queue never preempt each other, so a preempted job (which keeps
  * its attained service and so its queue) cannot preempt back. Victims: lowest queue first, then most
  * attained service, then least work since the last checkpoint; unnecessary victims are dropped. The
- * preemptor starts in a later cycle; its target nodes are reserved for the rest of this cycle.
+ * preemptor starts in a later cycle; its target nodes are reserved for the rest of this cycle. A job
+ * promoted by starvation avoidance ({@code scheduler.las.starveFactor}) counts as the first queue here too.
  */
 final class LasPreemptor implements PreemptPlugin {
     static final String NAME = "las-preempt";
@@ -44,7 +45,7 @@ final class LasPreemptor implements PreemptPlugin {
             return false;
         }
         List<Long> th = cy.settings.lasThresholdsCardSeconds();
-        int mine = SortedOrder.lasQueue(job, th);
+        int mine = SortedOrder.lasQueue(job, cy.settings, cy.now);
         if (mine >= th.size()) {
             return false; // already in the lowest queue: nothing is below it
         }

@@ -11,15 +11,30 @@ import java.util.List;
  * {@code maxRuntimeMillis} is the user's limit (0: none), {@code attainedServiceMillis} the
  * card-time it already received in earlier attempts. {@code runtimeHintMillis} is an estimate of
  * the run time (0: unknown): the simulator sets the true duration for oracle policies such as sjf.
+ * {@code queuedAt} is when the job last became pending (its submission, or the end of its last attempt)
+ * and {@code lastRunMillis} how long that last attempt ran (0: never ran): LAS starvation avoidance
+ * promotes a job that has waited long against its last run.
  */
 public record PendingJob(long id, String tenant, int priority, long order, long submittedAt, int tasks,
                          TaskResources perTask, long maxRuntimeMillis, long minRuntimeMillis, boolean preemptible,
                          Objective objective, List<Dataset> datasets, List<String> centers,
-                         long attainedServiceMillis, long runtimeHintMillis) {
+                         long attainedServiceMillis, long runtimeHintMillis, long queuedAt, long lastRunMillis) {
     public PendingJob {
         datasets = List.copyOf(datasets == null ? List.of() : datasets);
         centers = List.copyOf(centers == null ? List.of() : centers);
         objective = objective == null ? Objective.BALANCED : objective;
+        if (lastRunMillis < 0) {
+            throw new IllegalArgumentException("lastRunMillis must not be negative: " + lastRunMillis);
+        }
+    }
+
+    /** A job queued since its submission, or whose last attempt is not known. */
+    public PendingJob(long id, String tenant, int priority, long order, long submittedAt, int tasks,
+                      TaskResources perTask, long maxRuntimeMillis, long minRuntimeMillis, boolean preemptible,
+                      Objective objective, List<Dataset> datasets, List<String> centers,
+                      long attainedServiceMillis, long runtimeHintMillis) {
+        this(id, tenant, priority, order, submittedAt, tasks, perTask, maxRuntimeMillis, minRuntimeMillis, preemptible,
+                objective, datasets, centers, attainedServiceMillis, runtimeHintMillis, submittedAt, 0);
     }
 
     public PendingJob(long id, String tenant, int priority, long order, long submittedAt, int tasks,

@@ -29,6 +29,8 @@ import tools.jackson.databind.JsonNode;
  * @param maxPreemptionAttempts  at most this many jobs per cycle look for victims
  * @param agingMillis            a job waiting longer than this goes ahead of fair-share order (0: off)
  * @param lasThresholdsCardSeconds queue thresholds of 2D-LAS in card-seconds of attained service
+ * @param lasStarveFactor        2D-LAS starvation avoidance: a job that ran before and has waited this many
+ *                               times its last run goes back to the first queue (0: off)
  * @param defaultObjective       objective of jobs that do not choose one
  * @param weights                weights of the cross-center score per objective
  * @param unlistedQuota          "borrow": a model without quota counts as nominal 0 that may borrow; "deny"
@@ -37,7 +39,7 @@ import tools.jackson.databind.JsonNode;
 public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures, long assumedRuntimeMillis,
                                 long halfLifeMillis, double historyWeight, String tenantOrder, boolean preemption,
                                 long reclaimGraceMillis, int maxPreemptionAttempts, long agingMillis, List<Long> lasThresholdsCardSeconds,
-                                Objective defaultObjective, Map<Objective, Weights> weights, String unlistedQuota,
+                                double lasStarveFactor, Objective defaultObjective, Map<Objective, Weights> weights, String unlistedQuota,
                                 Network network) {
 
     /** Weights of the cross-center score; each term is normalised to 0..1 over the candidates. */
@@ -86,6 +88,8 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
     }
 
     public static final Set<String> TENANT_ORDERS = Set.of("fifo", "sjf", "las");
+    /** Default of {@code scheduler.las.starveFactor}. */
+    public static final double DEFAULT_LAS_STARVE_FACTOR = 0;
 
     public SchedulerSettings {
         lasThresholdsCardSeconds = List.copyOf(lasThresholdsCardSeconds);
@@ -128,6 +132,7 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
         int attempts = 16;
         long aging = 0;
         List<Long> las = List.of(3_600L, 36_000L);
+        double starve = DEFAULT_LAS_STARVE_FACTOR;
         Objective objective = Objective.BALANCED;
         Map<Objective, Weights> weights = new EnumMap<>(Objective.class);
         weights.put(Objective.TIME, new Weights(1, 0, 0.2, 0.05, 0));
@@ -167,7 +172,8 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
             }
             Fields l = s.object("las");
             if (l != null) {
-                l.rejectUnknown(Set.of("thresholdsCardSeconds"));
+                l.rejectUnknown(Set.of("thresholdsCardSeconds", "starveFactor"));
+                starve = l.number("starveFactor", starve, 0, 1_000_000);
                 JsonNode t = l.raw("thresholdsCardSeconds");
                 if (t != null && !t.isNull()) {
                     if (!t.isArray()) {
@@ -219,7 +225,7 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
             }
         }
         return new SchedulerSettings(maxJobs, maxFail, assumed, halfLife, history, order, preempt, grace, attempts, aging, las,
-                objective, weights, unlisted, parseNetwork(network));
+                starve, objective, weights, unlisted, parseNetwork(network));
     }
 
     static Network parseNetwork(JsonNode network) {

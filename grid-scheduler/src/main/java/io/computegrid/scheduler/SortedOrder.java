@@ -12,13 +12,13 @@ import java.util.List;
  */
 final class SortedOrder implements Ordering {
     private final String name;
-    private final java.util.function.Function<SchedulerSettings, Comparator<PendingJob>> comparator;
+    private final java.util.function.Function<Cycle, Comparator<PendingJob>> comparator;
 
     private SortedOrder(String name, Comparator<PendingJob> comparator) {
-        this(name, s -> comparator, true);
+        this(name, c -> comparator, true);
     }
 
-    private SortedOrder(String name, java.util.function.Function<SchedulerSettings, Comparator<PendingJob>> comparator,
+    private SortedOrder(String name, java.util.function.Function<Cycle, Comparator<PendingJob>> comparator,
                         boolean unused) {
         this.name = name;
         this.comparator = comparator;
@@ -39,7 +39,20 @@ final class SortedOrder implements Ordering {
         return j.runtimeHintMillis() > 0 ? j.runtimeHintMillis() : Long.MAX_VALUE;
     }
 
-    /** The 2D-LAS queue of a job: the index of the first threshold above its attained card-seconds. */
+    /**
+     * The 2D-LAS queue of a job: the index of the first threshold above its attained card-seconds; the
+     * first queue for a job that ran before and has waited {@code scheduler.las.starveFactor} times its
+     * last run since (Tiresias' starvation avoidance).
+     */
+    static int lasQueue(PendingJob j, SchedulerSettings s, long now) {
+        double f = s.lasStarveFactor();
+        if (f > 0 && j.lastRunMillis() > 0 && now - j.queuedAt() >= f * j.lastRunMillis()) {
+            return 0;
+        }
+        return lasQueue(j, s.lasThresholdsCardSeconds());
+    }
+
+    /** The 2D-LAS queue of a job by attained service alone. */
     static int lasQueue(PendingJob j, List<Long> thresholds) {
         long cardSeconds = j.attainedServiceMillis() / 1000;
         int q = 0;
@@ -49,10 +62,10 @@ final class SortedOrder implements Ordering {
         return q;
     }
 
-    /** 2D-LAS with the thresholds of each cycle's settings ({@code scheduler.las.thresholdsCardSeconds}). */
+    /** 2D-LAS with the thresholds and starvation factor of each cycle's settings ({@code scheduler.las}). */
     static SortedOrder las() {
-        return new SortedOrder("las", s -> Comparator.comparingInt((PendingJob j) -> lasQueue(j,
-                s.lasThresholdsCardSeconds())).thenComparing(ARRIVAL), true);
+        return new SortedOrder("las", c -> Comparator.comparingInt((PendingJob j) -> lasQueue(j, c.settings, c.now))
+                .thenComparing(ARRIVAL), true);
     }
 
     @Override
@@ -63,7 +76,7 @@ final class SortedOrder implements Ordering {
     @Override
     public JobQueue queue(Cycle cycle) {
         List<PendingJob> list = cycle.snapshot.pending();
-        Comparator<PendingJob> cmp = comparator.apply(cycle.settings);
+        Comparator<PendingJob> cmp = comparator.apply(cycle);
         if (!sorted(list, cmp)) {
             list = new ArrayList<>(list);
             list.sort(cmp);

@@ -107,4 +107,57 @@ class LasPreemptionTest {
             }
         }
     }
+
+    /** Job 50 ran one hour on 8 cards (28,800 card-seconds: queue 1) and was requeued at HOUR. */
+    static PendingJob requeued(long queuedAt) {
+        return new PendingJob(50, "b", 100, 1, 0, 1, Fed.res(8000), 24 * HOUR, 0, true, Objective.BALANCED, List.of(),
+                List.of(), 8 * HOUR, 0, queuedAt, HOUR);
+    }
+
+    @Test
+    void aJobThatWaitedStarveFactorTimesItsLastRunGoesBackToTheFirstQueue() {
+        for (String starve : new String[]{null, "2"}) {
+            Fed f = Fed.create().center("c", "p", A100, 1, 8);
+            f.tenant("a", A100, 8).tenant("b", A100, 8);
+            if (starve != null) {
+                f.section("scheduler", "las: {starveFactor: " + starve + "}");
+            }
+            f.add(requeued(HOUR));
+            f.add(new PendingJob(2, "a", 100, 2, 2 * HOUR, 1, Fed.res(8000), 24 * HOUR, 0, true, Objective.BALANCED,
+                    List.of(), List.of(), 0, 0));
+            // two hours after it was requeued: waited 2x its last run of one hour
+            Plan p = Policies.byName("las").schedule(f.snapshot(), Clock.fixed(3 * HOUR));
+            assertThat(ScenarioTest.started(p)).as("starveFactor " + starve)
+                    .containsExactly(starve == null ? 2L : 50L);
+            // a minute earlier it has not waited long enough
+            if (starve != null) {
+                assertThat(ScenarioTest.started(Policies.byName("las").schedule(f.snapshot(),
+                        Clock.fixed(3 * HOUR - 60_000)))).containsExactly(2L);
+            }
+        }
+    }
+
+    @Test
+    void aPromotedJobMayPreemptALowerQueue() {
+        Fed f = Fed.create().center("c", "p", A100, 1, 8);
+        f.tenant("a", A100, 8).tenant("b", A100, 8);
+        f.section("scheduler", "las: {starveFactor: 2}");
+        // job 60 has run 8 cards for 40 minutes since HOUR (19,200 card-seconds: queue 1), like job 50
+        f.run(60, "a", 100, HOUR, 24 * 3600, 8, "c-p-0");
+        f.add(requeued(HOUR));
+        Plan early = Policies.byName("las").schedule(f.snapshot(), Clock.fixed(HOUR + 40 * 60_000));
+        assertThat(early.preemptions()).as("same queue: no preemption").isEmpty();
+        Plan late = Policies.byName("las").schedule(f.snapshot(), Clock.fixed(3 * HOUR));
+        assertThat(late.preemptions()).extracting(Preemption::victimJobId).containsExactly(60L);
+        assertThat(late.preemptions().get(0).reason().message()).contains("LAS queue 0 over queue");
+    }
+
+    @Test
+    void starveFactorIsValidated() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SchedulerSettings.parse(
+                io.computegrid.spec.Documents.parse("las: {starveFactor: -1}", "t")))
+                .hasMessageContaining("scheduler.las.starveFactor");
+        assertThat(SchedulerSettings.defaults().lasStarveFactor())
+                .isEqualTo(SchedulerSettings.DEFAULT_LAS_STARVE_FACTOR);
+    }
 }

@@ -223,7 +223,8 @@ public final class SimEngine {
 
     private PendingJob pending(SimJob j) {
         return new PendingJob(j.id, j.tenant, priority, j.id, j.submit, j.tasks, j.perTask, j.maxRuntime, 0, true,
-                null, j.datasets, j.centers, j.attainedCardMillis, j.remaining);
+                null, j.datasets, j.centers, j.attainedCardMillis, j.remaining, j.lastRun > 0 ? j.queuedAt : j.submit,
+                j.lastRun);
     }
 
     private void cycle(Partition p, Clock clock) {
@@ -392,6 +393,8 @@ public final class SimEngine {
         j.remaining -= work;
         metrics.lostCardMillis += (double) j.milliCards * (elapsed - kept) / 1000.0;
         release(j, UsageSink.Outcome.PREEMPTED);
+        j.lastRun = elapsed;
+        j.queuedAt = now;
         j.status = SimJob.Status.PENDING;
         j.attempt++;
         j.preemptions++;

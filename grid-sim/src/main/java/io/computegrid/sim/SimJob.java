@@ -30,6 +30,9 @@ final class SimJob {
     /** Card-milliseconds received in finished attempts. */
     long attainedCardMillis;
     long lostCardMillis;
+    /** When the job last went back to pending, and how long its last attempt ran (0: never preempted). */
+    long queuedAt;
+    long lastRun;
     // the current attempt
     long runStart;
     long overhead;

@@ -81,13 +81,30 @@ final class SnapshotLoader {
                         spec.preemptible() || preemptible(fed, j.priorityClass()),
                         spec.resources().accelerators().stream().map(a -> a.model()).toList(), j.attainedMs()));
             }
+            // requeued jobs: when their last attempt ended and how long it ran (LAS starvation avoidance)
+            Map<Long, long[]> lastRuns = new HashMap<>();
+            h.createQuery("""
+                    SELECT t.job_id, min(t.started_at) AS started, max(t.finished_at) AS finished
+                    FROM tasks t JOIN jobs j ON j.id = t.job_id AND t.attempt = j.attempt
+                    WHERE j.state = 'PENDING' AND j.attempt > 0 AND t.started_at IS NOT NULL
+                      AND t.finished_at IS NOT NULL
+                    GROUP BY t.job_id""")
+                    .map((rs, ctx) -> {
+                        long finished = rs.getTimestamp("finished").getTime();
+                        lastRuns.put(rs.getLong("job_id"), new long[]{finished,
+                                Math.max(0, finished - rs.getTimestamp("started").getTime())});
+                        return 0;
+                    }).list();
             List<PendingJob> pending = new ArrayList<>();
             for (JobStore.JobRow j : waiting) {
                 JobSpec spec = specs.get(j.id());
-                pending.add(new PendingJob(j.id(), j.tenant(), j.priority(), j.id(), j.submittedAt().getTime(),
+                long submitted = j.submittedAt().getTime();
+                long[] last = lastRuns.get(j.id());
+                pending.add(new PendingJob(j.id(), j.tenant(), j.priority(), j.id(), submitted,
                         spec.tasks(), spec.resources(), millis(spec.maxRuntime()), millis(spec.minRuntime()),
                         spec.preemptible() || preemptible(fed, j.priorityClass()), spec.objective(),
-                        spec.datasets(), spec.centers(), j.attainedMs()));
+                        spec.datasets(), spec.centers(), j.attainedMs(), 0, last == null ? submitted : last[0],
+                        last == null ? 0 : last[1]));
             }
             Map<String, Double> usage = decayedUsage(h, SchedulerSettings.of(fed).halfLifeMillis());
             return new Snapshot(fed, nodes, running, pending, usage);
