@@ -67,7 +67,7 @@ public final class LedgerCheck {
         h.createQuery("select u.id, v.id from metering_usage u join metering_txn x on x.usage_id = u.id "
                         + "join metering_entry e on e.txn_id = x.id and e.account like 'voucher:%' "
                         + "join metering_voucher v on e.account = 'voucher:' || v.id "
-                        + "where u.started_at < v.valid_from or u.ended_at > v.valid_to or v.tenant <> u.tenant "
+                        + "where u.ended_at <= v.valid_from or u.started_at >= v.valid_to or v.tenant <> u.tenant "
                         + "or (cardinality(v.centers) > 0 and not u.center = any(v.centers)) "
                         + "or (cardinality(v.models) > 0 and not u.accelerator = any(v.models))")
                 .map((rs, ctx) -> new Difference("voucher pays only within validity and scope", "usage "

@@ -23,9 +23,12 @@ public record Voucher(long id, String tenant, String issuer, BigDecimal amount, 
     /** May this voucher pay for usage in {@code [from, to)} on this center and model? */
     public boolean applies(String center, String model, Instant from, Instant to) {
         return state == State.ACTIVE && remaining.signum() > 0
-                && !from.isBefore(validFrom) && !to.isAfter(validTo)
-                && (centers.isEmpty() || centers.contains(center))
-                && (models.isEmpty() || models.contains(model));
+                && !from.isBefore(validFrom) && !to.isAfter(validTo) && covers(center, model);
+    }
+
+    /** Is this center and model in the voucher's scope (whatever the time)? */
+    public boolean covers(String center, String model) {
+        return (centers.isEmpty() || centers.contains(center)) && (models.isEmpty() || models.contains(model));
     }
 
     public Voucher withRemaining(BigDecimal r) {

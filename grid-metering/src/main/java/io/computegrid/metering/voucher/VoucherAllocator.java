@@ -2,17 +2,24 @@ package io.computegrid.metering.voucher;
 
 import io.computegrid.metering.money.Money;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Splits one charge between vouchers and the tenant's balance. Applicable vouchers are taken in
  * order of earliest {@code validTo} (then lowest id); each pays {@code round_half_even(share x
  * unpaid)}, capped by what it has left, where {@code unpaid} is what earlier vouchers left. The
  * balance pays the rest. So a 100% voucher that runs dry hands over to the next one, and a 50%
- * voucher always leaves the tenant a co-payment. Pure: the caller stores the new remainders.
+ * voucher always leaves the tenant a co-payment. A charge whose interval crosses the start or end of a
+ * voucher's validity is cut there: each piece carries its share of the cost (by time, half-even, the
+ * last piece the remainder) and is allocated on its own, so a voucher pays for exactly the seconds it
+ * was valid. Pure: the caller stores the new remainders.
  */
 public final class VoucherAllocator {
     private VoucherAllocator() {
@@ -39,6 +46,44 @@ public final class VoucherAllocator {
      */
     public static Allocation allocate(Money money, BigDecimal cost, String center, String model, Instant from,
                                       Instant to, List<Voucher> vouchers) {
+        TreeSet<Instant> cuts = new TreeSet<>();
+        for (Voucher v : vouchers) {
+            if (v.state() == Voucher.State.ACTIVE && v.covers(center, model)) {
+                for (Instant t : new Instant[]{v.validFrom(), v.validTo()}) {
+                    if (t.isAfter(from) && t.isBefore(to)) {
+                        cuts.add(t);
+                    }
+                }
+            }
+        }
+        if (cuts.isEmpty()) {
+            return piece(money, cost, center, model, from, to, vouchers);
+        }
+        cuts.add(to);
+        BigDecimal total = BigDecimal.valueOf(Duration.between(from, to).toNanos());
+        Map<Long, BigDecimal> paid = new LinkedHashMap<>();
+        BigDecimal balance = BigDecimal.ZERO;
+        BigDecimal left = cost;
+        Instant start = from;
+        for (Instant end : cuts) {
+            BigDecimal c = end.equals(to) ? left : money.divide(cost.multiply(BigDecimal.valueOf(
+                    Duration.between(start, end).toNanos())), total).min(left);
+            left = left.subtract(c);
+            Allocation a = piece(money, c, center, model, start, end, vouchers);
+            for (Part p : a.vouchers()) {
+                paid.merge(p.voucherId(), p.amount(), BigDecimal::add);
+            }
+            balance = balance.add(a.balance());
+            start = end;
+        }
+        List<Part> parts = new ArrayList<>();
+        paid.forEach((id, amount) -> parts.add(new Part(id, amount)));
+        return new Allocation(cost, List.copyOf(parts), balance);
+    }
+
+    /** One piece of a charge inside which no voucher starts or ends. */
+    private static Allocation piece(Money money, BigDecimal cost, String center, String model, Instant from,
+                                    Instant to, List<Voucher> vouchers) {
         BigDecimal unpaid = cost;
         List<Part> parts = new ArrayList<>();
         for (int i = 0; i < vouchers.size() && unpaid.signum() > 0; i++) {

@@ -49,10 +49,35 @@ class VoucherAllocatorTest {
         List<Voucher> scoped = new ArrayList<>(List.of(v(1, "100.00", "1", 0, 1000, List.of("other"), List.of()),
                 v(2, "100.00", "1", 0, 1000, List.of(), List.of("nvidia-h100")),
                 v(3, "100.00", "1", 100, 1000, List.of(), List.of()),
-                v(4, "100.00", "1", 0, 30, List.of(), List.of())));
+                v(4, "100.00", "1", 60, 90, List.of(), List.of())));
         var none = VoucherAllocator.allocate(CNY, new BigDecimal("1.00"), "c", "m", T0, T0.plusSeconds(60), scoped);
         assertThat(none.vouchers()).isEmpty();
         assertThat(none.balance()).isEqualByComparingTo("1.00");
+    }
+
+    @Test
+    void aVoucherPaysForTheSecondsOfAChargeItWasValid() {
+        // valid for the first 15 s of a 60 s charge of 10.00: pays a quarter
+        List<Voucher> one = new ArrayList<>(List.of(v(1, "100.00", "1", -100, 15, List.of(), List.of())));
+        var a = VoucherAllocator.allocate(CNY, new BigDecimal("10.00"), "c", "m", T0, T0.plusSeconds(60), one);
+        assertThat(a.paidByVouchers()).isEqualByComparingTo("2.50");
+        assertThat(a.balance()).isEqualByComparingTo("7.50");
+        assertThat(one.get(0).remaining()).isEqualByComparingTo("97.50");
+        // two vouchers for the same last 30 s: the one expiring first pays, the other has nothing left to pay
+        List<Voucher> late = new ArrayList<>(List.of(v(1, "100.00", "1", 30, 100, List.of(), List.of()),
+                v(2, "100.00", "1", 30, 200, List.of(), List.of())));
+        var b = VoucherAllocator.allocate(CNY, new BigDecimal("10.00"), "c", "m", T0, T0.plusSeconds(60), late);
+        assertThat(b.vouchers()).extracting(VoucherAllocator.Part::voucherId).containsExactly(1L);
+        assertThat(b.paidByVouchers()).isEqualByComparingTo("5.00");
+        assertThat(b.balance()).isEqualByComparingTo("5.00");
+        // disjoint halves at 50% each, and the seconds between them paid by the balance alone
+        List<Voucher> halves = new ArrayList<>(List.of(v(1, "100.00", "0.5", 0, 20, List.of(), List.of()),
+                v(2, "100.00", "0.5", 40, 100, List.of(), List.of())));
+        var c = VoucherAllocator.allocate(CNY, new BigDecimal("0.60"), "c", "m", T0, T0.plusSeconds(60), halves);
+        assertThat(c.vouchers()).extracting(VoucherAllocator.Part::amount)
+                .usingElementComparator(BigDecimal::compareTo).containsExactly(new BigDecimal("0.10"),
+                        new BigDecimal("0.10"));
+        assertThat(c.balance()).isEqualByComparingTo("0.40");
     }
 
     @Provide
@@ -93,12 +118,22 @@ class VoucherAllocatorTest {
         assertThat(a.balance().signum()).isGreaterThanOrEqualTo(0);
         for (VoucherAllocator.Part p : a.vouchers()) {
             Voucher orig = before.stream().filter(x -> x.id() == p.voucherId()).findFirst().orElseThrow();
-            assertThat(orig.applies(center, "m", from, to)).isTrue();
             assertThat(orig.state()).isEqualTo(Voucher.State.ACTIVE);
-            assertThat(from).isAfterOrEqualTo(orig.validFrom());
-            assertThat(to).isBeforeOrEqualTo(orig.validTo());
+            assertThat(orig.covers(center, "m")).isTrue();
+            // it pays only for the seconds it was valid, at most its share of their cost (one cent of
+            // rounding per piece the charge was cut into)
+            if (length == 0) {
+                assertThat(orig.applies(center, "m", from, to)).isTrue();
+                continue;
+            }
+            Instant lo = from.isAfter(orig.validFrom()) ? from : orig.validFrom();
+            Instant hi = to.isBefore(orig.validTo()) ? to : orig.validTo();
+            assertThat(hi).isAfter(lo);
+            BigDecimal inside = cost.multiply(BigDecimal.valueOf(java.time.Duration.between(lo, hi).toSeconds()))
+                    .divide(BigDecimal.valueOf(length), 10, java.math.RoundingMode.HALF_EVEN);
             assertThat(p.amount()).isPositive().isLessThanOrEqualTo(orig.remaining());
-            assertThat(p.amount()).isLessThanOrEqualTo(CNY.round(cost.multiply(orig.share())));
+            assertThat(p.amount()).isLessThanOrEqualTo(inside.multiply(orig.share())
+                    .add(new BigDecimal("0.01").multiply(BigDecimal.valueOf(2L * vs.size() + 1))));
         }
         for (int i = 0; i < vs.size(); i++) {
             Voucher now = vs.get(i);
