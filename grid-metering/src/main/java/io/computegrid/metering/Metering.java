@@ -227,8 +227,17 @@ public final class Metering {
 
     /** As {@link #admissionBlock(Handle, String, BigDecimal)}, also refusing an estimate above the job's budget. */
     public Optional<String> admissionBlock(Handle h, String tenant, BigDecimal estimatedCost, BigDecimal jobBudget) {
+        return admissionBlock(h, tenant, estimatedCost, jobBudget, BigDecimal.ZERO);
+    }
+
+    /**
+     * As above, with {@code committed}: what the tenant's running work is still expected to spend (the
+     * caller knows its jobs), which new work may not count on.
+     */
+    public Optional<String> admissionBlock(Handle h, String tenant, BigDecimal estimatedCost, BigDecimal jobBudget,
+                                           BigDecimal committed) {
         BigDecimal est = estimatedCost == null ? BigDecimal.ZERO : estimatedCost;
-        return funds(h, tenant).block(est, jobBudget);
+        return funds(h, tenant).withCommitted(committed).block(est, jobBudget);
     }
 
     /**

@@ -281,6 +281,35 @@ class ApiContractTest {
     }
 
     @Test
+    void runningWorkCommitsFundsSoQueuedWorkCannotCountOnThem() throws Exception {
+        // no a100 quota yet, so both jobs queue; 10 CNY covers one 30-minute card (6.00), not two
+        assertThat(s.call("POST", "/api/v1/tenants", admin, "{\"name\": \"tight\", \"quotas\": [{\"accelerator\": "
+                + "\"nvidia-a100\", \"nominal\": 0, \"borrowingLimit\": 0}]}").status()).isEqualTo(201);
+        assertThat(s.call("POST", "/api/v1/tenants/tight/topup", admin, "{\"amount\": 10}").status()).isEqualTo(200);
+        String tight = s.call("POST", "/api/v1/tokens", admin, "{\"tenant\": \"tight\", \"role\": \"member\"}")
+                .json().get("token").asString();
+        String spec = TestServer.spec("commit", null, 1, "nvidia-a100", 1, "[\"sleep\", \"30\"]", "maxRuntime: 30m\n");
+        long a = s.submit(tight, spec);
+        long b = s.submit(tight, spec);
+        assertThat(s.call("PUT", "/api/v1/tenants/tight/quotas", admin, "{\"quotas\": [{\"accelerator\": "
+                + "\"nvidia-a100\", \"nominal\": 2, \"borrowingLimit\": 0}]}").status()).isEqualTo(200);
+        s.await(tight, a, Duration.ofSeconds(30), "RUNNING");
+        Thread.sleep(3_000);
+        JsonNode e = s.call("GET", "/api/v1/jobs/" + b + "/explain", tight, null).json();
+        assertThat(e.get("state").asString()).as(e.toString()).isEqualTo("PENDING");
+        assertThat(e.toString()).contains("can still commit", "less 6.00 CNY committed");
+        // a third submission is refused outright: the running job's remaining half hour is promised
+        TestServer.Res third = s.call("POST", "/api/v1/jobs", tight, spec, "application/yaml");
+        assertThat(third.status()).as(third.body()).isEqualTo(402);
+        assertThat(third.json().get("detail").asString()).contains("can still commit");
+        // once the first job stops, its commitment is released and the second starts
+        assertThat(s.call("POST", "/api/v1/jobs/" + a + "/cancel", tight, "{}").status()).isEqualTo(200);
+        assertThat(s.await(tight, b, Duration.ofSeconds(30), "RUNNING", "SUCCEEDED", "FAILED").get("state")
+                .asString()).isEqualTo("RUNNING");
+        s.call("POST", "/api/v1/jobs/" + b + "/cancel", tight, "{}");
+    }
+
+    @Test
     void serverSentEventsCarryStateChangesOfOwnJobsOnly() throws Exception {
         HttpURLConnection conn = (HttpURLConnection) URI.create(s.url() + "/api/v1/events").toURL().openConnection();
         conn.setRequestProperty("Authorization", "Bearer " + lab);

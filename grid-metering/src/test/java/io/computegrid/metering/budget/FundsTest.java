@@ -26,4 +26,16 @@ class FundsTest {
         // free work always starts
         assertThat(funds("-5", "0", "0", "0", "9").block(BigDecimal.ZERO, null)).isEmpty();
     }
+
+    @Test
+    void runningWorkCommitsPartOfTheFunds() {
+        Funds f = funds("100", "20", "0", null, "0").withCommitted(new BigDecimal("90"));
+        assertThat(f.headroom()).isEqualByComparingTo("30");
+        assertThat(f.block(new BigDecimal("30"), null)).isEmpty();
+        assertThat(f.block(new BigDecimal("31"), null)).hasValueSatisfying(m -> assertThat(m)
+                .contains("can still commit").contains("less 90 CNY committed").contains("leaves 30 CNY"));
+        assertThat(funds("100", "0", "0", "100", "40").withCommitted(new BigDecimal("50"))
+                .block(new BigDecimal("20"), null)).hasValueSatisfying(m -> assertThat(m)
+                .contains("monthly budget").contains("50 CNY committed to running work").contains("110 CNY"));
+    }
 }

@@ -5,29 +5,61 @@ import io.computegrid.metering.budget.Quote;
 import io.computegrid.model.JobSpec;
 import io.computegrid.server.api.ApiException;
 import io.computegrid.server.jobs.JobService;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
 /**
  * At submission: the estimated cost from the price book and maxRuntime (on the most expensive pool
- * the job could run on), and a refusal (402) when the tenant's funds or budget cannot cover it.
+ * the job could run on), and a refusal (402) when the tenant's funds or budget cannot cover it on top
+ * of what its running work is still expected to spend ({@link CommittedSpend}).
  */
 public final class BudgetCheck implements JobService.SubmitHook {
     private final Metering metering;
+    private final Function<String, JobSpec> specs;
+    /** Parsed specs of running jobs by id (a spec never changes): a submission re-reads only new ones. */
+    private final Map<Long, JobSpec> parsed = new ConcurrentHashMap<>();
 
-    public BudgetCheck(Metering metering) {
+    /** @param specs parses a stored job document (for the running jobs' prices and limits) */
+    public BudgetCheck(Metering metering, Function<String, JobSpec> specs) {
         this.metering = metering;
+        this.specs = specs;
     }
 
     @Override
     public Map<String, Object> check(Handle h, String tenant, JobSpec spec) {
         Quote q = metering.quote(tenant, spec);
-        Optional<String> block = metering.admissionBlock(h, tenant, q.admissionAmount(), spec.budget());
+        if (q.admissionAmount().signum() <= 0) {
+            return quoted(q);
+        }
+        long now = System.currentTimeMillis();
+        BigDecimal committed = h.createQuery("""
+                        SELECT id, spec, center, pool, accelerator, COALESCE(started_at, submitted_at) AS since
+                        FROM jobs WHERE tenant = :t AND state IN ('ADMITTED', 'RUNNING')""")
+                .bind("t", tenant)
+                .map((rs, ctx) -> CommittedSpend.of(metering, tenant, spec(rs.getLong("id"), rs.getString("spec")),
+                        rs.getString("center"), rs.getString("pool"), rs.getString("accelerator"),
+                        rs.getTimestamp("since").getTime(), now))
+                .list().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        Optional<String> block = metering.admissionBlock(h, tenant, q.admissionAmount(), spec.budget(), committed);
         if (block.isPresent()) {
             throw new ApiException(402, "Payment Required", block.get());
         }
+        return quoted(q);
+    }
+
+    private JobSpec spec(long id, String json) {
+        if (parsed.size() > 10_000) {
+            parsed.clear();
+        }
+        return parsed.computeIfAbsent(id, k -> specs.apply(json));
+    }
+
+    private static Map<String, Object> quoted(Quote q) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("estimatedCost", q.estimatedCost() != null ? q.estimatedCost() : q.hourlyCost());
         m.put("estimateBasis", q.estimatedCost() != null ? "maxRuntime" : "one hour (no maxRuntime)");
