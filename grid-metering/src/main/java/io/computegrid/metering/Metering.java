@@ -385,7 +385,8 @@ public final class Metering {
 
     /** Recomputes every account from its entries and from the usage records; empty means the books agree. */
     public List<Difference> check() {
-        return jdbi.inTransaction(LedgerCheck::run);
+        BigDecimal unit = BigDecimal.ONE.movePointLeft(state.money().minorDigits());
+        return jdbi.inTransaction(h -> LedgerCheck.run(h, unit));
     }
 
     /** The configured settings for the simulator and reports. */

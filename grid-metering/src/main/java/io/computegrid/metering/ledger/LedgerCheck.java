@@ -9,13 +9,22 @@ import org.jdbi.v3.core.Handle;
  * every transaction balances; each tenant's cached balance and each voucher's remainder equal the
  * sum of their entries; every priced usage record has exactly one charge whose payers cover its
  * cost; a tenant's charges equal the sum of its usage costs; no two intervals of one task attempt
- * overlap; no voucher paid outside its validity, scope or amount.
+ * overlap; no voucher paid outside its validity, scope or amount, nor more than its share of the
+ * seconds of a record it was valid for.
  */
 public final class LedgerCheck {
     private LedgerCheck() {
     }
 
     public static List<Difference> run(Handle h) {
+        return run(h, new java.math.BigDecimal("0.01"));
+    }
+
+    /**
+     * As {@link #run(Handle)}; {@code minorUnit} is the currency's smallest amount, the rounding a voucher's
+     * pieces of one charge may add up to (five of them are allowed per record).
+     */
+    public static List<Difference> run(Handle h, java.math.BigDecimal minorUnit) {
         List<Difference> out = new ArrayList<>();
         h.createQuery("select txn_id, sum(amount) from metering_entry group by txn_id having sum(amount) <> 0")
                 .map((rs, ctx) -> new Difference("transaction balances", "txn " + rs.getLong(1), "0",
@@ -72,6 +81,24 @@ public final class LedgerCheck {
                         + "or (cardinality(v.models) > 0 and not u.accelerator = any(v.models))")
                 .map((rs, ctx) -> new Difference("voucher pays only within validity and scope", "usage "
                         + rs.getLong(1), "not paid by voucher " + rs.getLong(2), "paid by it")).forEach(out::add);
+        // a record that crosses a validity edge: the voucher pays at most its share of the seconds inside
+        h.createQuery("select u.id, v.id, -sum(e.amount) paid, u.cost * v.share * extract(epoch from "
+                        + "(least(u.ended_at, v.valid_to) - greatest(u.started_at, v.valid_from))) "
+                        + "/ extract(epoch from (u.ended_at - u.started_at)) allowed "
+                        + "from metering_usage u join metering_txn x on x.usage_id = u.id "
+                        + "join metering_entry e on e.txn_id = x.id and e.account like 'voucher:%' "
+                        + "join metering_voucher v on e.account = 'voucher:' || v.id "
+                        + "where u.ended_at > u.started_at and (u.started_at < v.valid_from or u.ended_at > v.valid_to) "
+                        + "and u.ended_at > v.valid_from and u.started_at < v.valid_to "
+                        + "group by u.id, v.id, u.cost, v.share, u.started_at, u.ended_at, v.valid_from, v.valid_to "
+                        + "having -sum(e.amount) > u.cost * v.share * extract(epoch from "
+                        + "(least(u.ended_at, v.valid_to) - greatest(u.started_at, v.valid_from))) "
+                        + "/ extract(epoch from (u.ended_at - u.started_at)) + :tol")
+                .bind("tol", minorUnit.multiply(java.math.BigDecimal.valueOf(5)))
+                .map((rs, ctx) -> new Difference("voucher pays only for the seconds it was valid", "usage "
+                        + rs.getLong(1) + " (voucher " + rs.getLong(2) + ")", "<= " + rs.getBigDecimal(4)
+                        .setScale(4, java.math.RoundingMode.HALF_EVEN).toPlainString(),
+                        rs.getBigDecimal(3).toPlainString())).forEach(out::add);
         return out;
     }
 }
