@@ -255,13 +255,20 @@ class ApiContractTest {
         assertThat(ok.json().get("currency").asString()).isEqualTo("CNY");
     }
 
+    /** A new tenant with an a100 quota (no borrowing) and a top-up; returns a member token. */
+    private String fundedTenant(String name, int a100Nominal, int topUp) {
+        assertThat(s.call("POST", "/api/v1/tenants", admin, "{\"name\": \"" + name + "\", \"quotas\": [{"
+                + "\"accelerator\": \"nvidia-a100\", \"nominal\": " + a100Nominal + ", \"borrowingLimit\": 0}]}")
+                .status()).isEqualTo(201);
+        assertThat(s.call("POST", "/api/v1/tenants/" + name + "/topup", admin, "{\"amount\": " + topUp + "}").status())
+                .isEqualTo(200);
+        return s.call("POST", "/api/v1/tokens", admin, "{\"tenant\": \"" + name + "\", \"role\": \"member\"}")
+                .json().get("token").asString();
+    }
+
     @Test
     void aTenantOutOfFundsStartsNoQueuedWorkUntilItTopsUp() throws Exception {
-        assertThat(s.call("POST", "/api/v1/tenants", admin, "{\"name\": \"poor\", \"quotas\": [{\"accelerator\": "
-                + "\"nvidia-a100\", \"nominal\": 1, \"borrowingLimit\": 0}]}").status()).isEqualTo(201);
-        assertThat(s.call("POST", "/api/v1/tenants/poor/topup", admin, "{\"amount\": 1}").status()).isEqualTo(200);
-        String poor = s.call("POST", "/api/v1/tokens", admin, "{\"tenant\": \"poor\", \"role\": \"member\"}")
-                .json().get("token").asString();
+        String poor = fundedTenant("poor", 1, 1);
         String spec = TestServer.spec("thrifty", null, 1, "nvidia-a100", 1, "[\"sleep\", \"4\"]", "maxRuntime: 1m\n");
         long first = s.submit(poor, spec);
         s.await(poor, first, Duration.ofSeconds(30), "RUNNING");
@@ -283,11 +290,7 @@ class ApiContractTest {
     @Test
     void runningWorkCommitsFundsSoQueuedWorkCannotCountOnThem() throws Exception {
         // no a100 quota yet, so both jobs queue; 10 CNY covers one 30-minute card (6.00), not two
-        assertThat(s.call("POST", "/api/v1/tenants", admin, "{\"name\": \"tight\", \"quotas\": [{\"accelerator\": "
-                + "\"nvidia-a100\", \"nominal\": 0, \"borrowingLimit\": 0}]}").status()).isEqualTo(201);
-        assertThat(s.call("POST", "/api/v1/tenants/tight/topup", admin, "{\"amount\": 10}").status()).isEqualTo(200);
-        String tight = s.call("POST", "/api/v1/tokens", admin, "{\"tenant\": \"tight\", \"role\": \"member\"}")
-                .json().get("token").asString();
+        String tight = fundedTenant("tight", 0, 10);
         String spec = TestServer.spec("commit", null, 1, "nvidia-a100", 1, "[\"sleep\", \"30\"]", "maxRuntime: 30m\n");
         long a = s.submit(tight, spec);
         long b = s.submit(tight, spec);
