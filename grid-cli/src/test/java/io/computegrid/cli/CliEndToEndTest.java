@@ -58,7 +58,9 @@ class CliEndToEndTest {
         Cli.Result logs = Cli.run(cmd("logs", id, "--task", "1"));
         assertThat(logs.out()).contains("task 1 of 2");
         assertThat(Cli.run(cmd("logs", id)).out()).contains("task 0 of 2").contains("task 1 of 2");
-        assertThat(Cli.run(cmd("explain", id)).out()).contains("SUCCEEDED").contains("cloud");
+        // a placed job shows the score table of the pools it could use (one here: only cloud has A100s)
+        assertThat(Cli.run(cmd("explain", id)).out()).contains("SUCCEEDED").contains("centers considered")
+                .containsPattern("cloud/a100 +nvidia-a100 +now");
         JsonNode jobs = JsonMapper.builder().build().readTree(Cli.run(cmd("jobs", "-o", "json", "--state", "SUCCEEDED")).out());
         assertThat(jobs.isArray()).isTrue();
         assertThat(jobs.toString()).contains("\"id\":" + id);

@@ -40,10 +40,6 @@ final class CenterScorer implements PoolChoice {
     @Override
     public Ranking rank(Cycle cy, PendingJob job, Ledger.TenantState tenant, List<Cluster.PoolState> pools) {
         int n = pools.size();
-        if (n == 1 && job.datasets().isEmpty()) {
-            Cluster.PoolState p = pools.get(0);
-            return new Ranking(pools, List.of(), -1);
-        }
         double[] time = new double[n];
         double[] cost = new double[n];
         double[] data = new double[n];

@@ -354,9 +354,10 @@ public final class PipelineScheduler implements Scheduler {
                     + ranking.pools().size() + " candidate pools with room)" : "");
         } else {
             CenterScore s = rows.get(k);
-            why = choice.name() + ": " + p.label() + " scored " + s.total() + " (lowest of " + rows.size()
+            why = choice.name() + ": " + p.label() + (rows.size() == 1 ? " (the only candidate pool; objective "
+                    + job.objective().label() + ")" : " scored " + s.total() + " (lowest of " + rows.size()
                     + " candidates with room" + (k > 0 ? "; " + k + " better-scored pool(s) had no room" : "")
-                    + "; objective " + job.objective().label() + ")";
+                    + "; objective " + job.objective().label() + ")");
         }
         long nodes = tasks.stream().map(TaskAllocation::node).distinct().count();
         Reason r = new Reason(choice.name(), "PLACED", why + "; " + job.tasks() + " task(s) on " + nodes + " node(s)",

@@ -182,6 +182,12 @@ class ApiContractTest {
         OpenApiValidator v = new OpenApiValidator(doc);
         long id = s.submit(acme, TestServer.spec("documented", null, 1, "nvidia-a100", 1, "[\"true\"]", null));
         s.await(acme, id, Duration.ofSeconds(30), "SUCCEEDED");
+        // explain of a placed job carries the score table of every pool considered
+        JsonNode scores = s.call("GET", "/api/v1/jobs/" + id + "/explain", acme, null).json().get("placement")
+                .get("scores");
+        assertThat(scores).hasSize(1);
+        assertThat(scores.get(0).get("center").asString()).isEqualTo("cloud");
+        assertThat(scores.get(0).get("fitsNow").asBoolean()).isTrue();
         record Check(String method, String template, String path, String body, int status) {
         }
         List<Check> checks = List.of(
