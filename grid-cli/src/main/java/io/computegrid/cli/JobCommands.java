@@ -231,7 +231,11 @@ final class JobCommands {
                 System.out.println("  pending jobs ahead of it: " + e.get("pendingAhead").asString());
             }
             if (e.has("reservation")) {
-                System.out.println("  reservation: " + e.get("reservation"));
+                JsonNode r = e.get("reservation");
+                System.out.println("  reservation: " + Output.text(r, "center") + "/" + Output.text(r, "pool")
+                        + " from " + (r.path("startAt").isNumber() ? java.time.Instant.ofEpochMilli(
+                        r.get("startAt").asLong()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        : Output.text(r, "startAt")));
             }
             if (e.has("placement")) {
                 JsonNode p = e.get("placement");

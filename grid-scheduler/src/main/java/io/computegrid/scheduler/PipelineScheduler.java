@@ -220,8 +220,9 @@ public final class PipelineScheduler implements Scheduler {
         if (ranking.waitFor() >= 0) {
             CenterScore s = ranking.rows().get(ranking.waitFor());
             cy.waiting.put(job.id(), new Reason(choice.name(), "WAIT_BETTER", "waits for " + s.center() + "/"
-                    + s.pool() + " (" + s.accelerator() + "): estimated start " + s.estimatedStartMillis()
-                    + ", finish " + s.estimatedFinishMillis() + ", earlier than any pool free now",
+                    + s.pool() + " (" + s.accelerator() + "): estimated start in " + seconds(s.estimatedStartMillis()
+                    - cy.now) + ", finish in " + seconds(s.estimatedFinishMillis() - cy.now)
+                    + ", earlier than on any pool free now",
                     s.estimatedStartMillis(), -1));
             return false;
         }
@@ -250,8 +251,8 @@ public final class PipelineScheduler implements Scheduler {
                 cy.headReservation = r;
                 cy.reservations.add(r);
                 cy.waiting.put(job.id(), new Reason(EasyBackfill.NAME, "RESERVED", "first in line without room: "
-                        + "holds a reservation in " + r.center() + "/" + r.pool() + " from " + r.startAt() + " (in "
-                        + seconds(r.startAt() - cy.now) + "), from running jobs' runtime limits; " + capacityText(cy,
+                        + "holds a reservation in " + r.center() + "/" + r.pool() + " starting in "
+                        + seconds(r.startAt() - cy.now) + " (from running jobs' runtime limits); " + capacityText(cy,
                         job, ranking.pools()), r.startAt(), -1));
                 return false;
             }
@@ -331,7 +332,8 @@ public final class PipelineScheduler implements Scheduler {
         if (past) {
             Reservation res = cy.headReservation;
             r = new Reason(EasyBackfill.NAME, "BEHIND_RESERVATION", "behind the reservation of job "
-                    + res.jobId() + " in " + res.center() + "/" + res.pool() + " from " + res.startAt() + ": this job "
+                    + res.jobId() + " in " + res.center() + "/" + res.pool() + " starting in "
+                    + seconds(res.startAt() - cy.now) + ": this job "
                     + (job.maxRuntimeMillis() > 0 ? "may run " + seconds(job.maxRuntimeMillis()) + ", past it"
                     : "has no runtime limit") + "; " + capacityText(cy, job, pools), -1, res.jobId());
         } else {
