@@ -181,8 +181,8 @@ public final class PipelineScheduler implements Scheduler {
             }
             long perNode = per == 0 ? job.tasks() : p.maxCards / per;
             if (p.schedulableNodes == 0 || perNode * p.schedulableNodes < job.tasks()) {
-                noFit = new Reason("filter", "NO_FIT", job.tasks() + " task(s) of " + describe(job) + " never fit in "
-                        + p.label() + " (" + p.schedulableNodes + " schedulable nodes of " + p.maxCards
+                noFit = new Reason("filter", "NO_FIT", job.tasks() + " task(s) of " + CapacityReasons.describe(job)
+                        + " never fit in " + p.label() + " (" + p.schedulableNodes + " schedulable nodes of " + p.maxCards
                         + " cards); a gang never spans pools or centers");
                 continue;
             }
@@ -198,7 +198,7 @@ public final class PipelineScheduler implements Scheduler {
         }
         if (candidates.isEmpty()) {
             Reason r = quotaBlock != null ? quotaBlock : noFit != null ? noFit
-                    : new Reason("filter", "NO_FIT", "no schedulable pool offers " + describe(job)
+                    : new Reason("filter", "NO_FIT", "no schedulable pool offers " + CapacityReasons.describe(job)
                     + (job.centers().isEmpty() ? "" : " in " + job.centers()));
             cy.waiting.put(job.id(), r);
             return false;
@@ -211,7 +211,7 @@ public final class PipelineScheduler implements Scheduler {
         if (!anyFits && (preemptor == null || !cy.settings.preemption()
                 || cy.preemptAttempts >= cy.settings.maxPreemptionAttempts()) && (backfill == null || cy.head != null)) {
             // nothing can start and nothing else can happen for this job: the cheap path of a full cluster
-            Reason r = capacityReason(cy, job, candidates, end);
+            Reason r = CapacityReasons.of(cy, job, candidates, end);
             cy.waiting.put(job.id(), r);
             return false;
         }
@@ -220,8 +220,9 @@ public final class PipelineScheduler implements Scheduler {
         if (ranking.waitFor() >= 0) {
             CenterScore s = ranking.rows().get(ranking.waitFor());
             cy.waiting.put(job.id(), new Reason(choice.name(), "WAIT_BETTER", "waits for " + s.center() + "/"
-                    + s.pool() + " (" + s.accelerator() + "): estimated start in " + seconds(s.estimatedStartMillis()
-                    - cy.now) + ", finish in " + seconds(s.estimatedFinishMillis() - cy.now)
+                    + s.pool() + " (" + s.accelerator() + "): estimated start in "
+                    + CapacityReasons.seconds(s.estimatedStartMillis() - cy.now) + ", finish in "
+                    + CapacityReasons.seconds(s.estimatedFinishMillis() - cy.now)
                     + ", earlier than on any pool free now",
                     s.estimatedStartMillis(), -1));
             return false;
@@ -252,12 +253,12 @@ public final class PipelineScheduler implements Scheduler {
                 cy.reservations.add(r);
                 cy.waiting.put(job.id(), new Reason(EasyBackfill.NAME, "RESERVED", "first in line without room: "
                         + "holds a reservation in " + r.center() + "/" + r.pool() + " starting in "
-                        + seconds(r.startAt() - cy.now) + " (from running jobs' runtime limits); " + capacityText(cy,
-                        job, ranking.pools()), r.startAt(), -1));
+                        + CapacityReasons.seconds(r.startAt() - cy.now) + " (from running jobs' runtime limits); "
+                        + CapacityReasons.text(job, ranking.pools()), r.startAt(), -1));
                 return false;
             }
         }
-        cy.waiting.put(job.id(), capacityReason(cy, job, ranking.pools(), end));
+        cy.waiting.put(job.id(), CapacityReasons.of(cy, job, ranking.pools(), end));
         return false;
     }
 
@@ -317,32 +318,6 @@ public final class PipelineScheduler implements Scheduler {
         return true;
     }
 
-    private record Shape(Object resources, int tasks, Object centers, boolean pastReservation) {
-    }
-
-    /** Why a job has no room; shared by jobs of the same shape until the next start changes capacity. */
-    private Reason capacityReason(Cycle cy, PendingJob job, List<Cluster.PoolState> pools, long end) {
-        boolean past = cy.headReservation != null && end > cy.headReservation.startAt();
-        Shape key = new Shape(job.perTask(), job.tasks(), job.centers(), past);
-        Reason cached = cy.capacityReasons.get(key);
-        if (cached != null && (!past || job.maxRuntimeMillis() == 0)) {
-            return cached;
-        }
-        Reason r;
-        if (past) {
-            Reservation res = cy.headReservation;
-            r = new Reason(EasyBackfill.NAME, "BEHIND_RESERVATION", "behind the reservation of job "
-                    + res.jobId() + " in " + res.center() + "/" + res.pool() + " starting in "
-                    + seconds(res.startAt() - cy.now) + ": this job "
-                    + (job.maxRuntimeMillis() > 0 ? "may run " + seconds(job.maxRuntimeMillis()) + ", past it"
-                    : "has no runtime limit") + "; " + capacityText(cy, job, pools), -1, res.jobId());
-        } else {
-            r = new Reason(GangPlacer.NAME, "CAPACITY", capacityText(cy, job, pools));
-        }
-        cy.capacityReasons.put(key, r);
-        return r;
-    }
-
     private void commit(Cycle cy, PendingJob job, Ledger.TenantState tenant, Cluster.PoolState p,
                         List<TaskAllocation> tasks, PoolChoice.Ranking ranking, int k) {
         Integer m = cy.ledger.modelIndex.get(p.model);
@@ -374,23 +349,6 @@ public final class PipelineScheduler implements Scheduler {
         }
     }
 
-    private static String capacityText(Cycle cy, PendingJob job, List<Cluster.PoolState> pools) {
-        Cluster.PoolState best = pools.get(0);
-        for (Cluster.PoolState p : pools) {
-            if (p.freeWholeTotal > best.freeWholeTotal) {
-                best = p;
-            }
-        }
-        return "needs " + job.tasks() + " task(s) of " + describe(job) + " in one pool; best of " + pools.size()
-                + " pool(s) is " + best.label() + " with " + best.freeWholeTotal + " free cards, at most "
-                + best.largestFree() + " on one node";
-    }
-
-    static String seconds(long millis) {
-        long s = millis / 1000;
-        return s >= 3600 ? s / 3600 + " h " + (s % 3600) / 60 + " min" : s >= 60 ? s / 60 + " min" : s + " s";
-    }
-
     static boolean accepts(PendingJob job, String model) {
         var list = job.perTask().accelerators();
         if (list.isEmpty()) {
@@ -402,15 +360,5 @@ public final class PipelineScheduler implements Scheduler {
             }
         }
         return false;
-    }
-
-    static String describe(PendingJob job) {
-        int m = job.perTask().milliCards();
-        String cards = m % 1000 == 0 ? (m / 1000) + " card(s)" : m + " milli-cards";
-        StringBuilder models = new StringBuilder();
-        for (var a : job.perTask().accelerators()) {
-            models.append(models.length() == 0 ? "" : "|").append(a.model());
-        }
-        return cards + " of " + (models.length() == 0 ? "any model" : models);
     }
 }
