@@ -78,8 +78,9 @@ class InvariantPropertiesTest {
                 }
             }
             if (r.nextInt(4) == 0) {
-                qs.add(new Quota(Quota.NORMALISED, 500 + r.nextInt(3000), r.nextBoolean() ? null : r.nextInt(2000),
-                        null));
+                int nominal = 500 + r.nextInt(3000);
+                qs.add(new Quota(Quota.NORMALISED, nominal, r.nextBoolean() ? null : r.nextInt(2000),
+                        r.nextBoolean() ? null : r.nextInt(nominal + 1)));
             }
             tenants.add(new Tenant("t" + t, 1 + r.nextInt(3), null, qs));
         }
@@ -212,6 +213,107 @@ class InvariantPropertiesTest {
             }
         }
         return out;
+    }
+
+    /** One quota account in the ledger's units, for the lending property. */
+    static final class Account {
+        final boolean normalised;
+        final String model;
+        final long nominal;
+        final long lendable;
+        long used;
+
+        Account(boolean normalised, String model, long nominal, long lendable) {
+            this.normalised = normalised;
+            this.model = model;
+            this.nominal = nominal;
+            this.lendable = lendable;
+        }
+
+        long protectedIdle() {
+            return Math.max(0, nominal - used - lendable);
+        }
+    }
+
+    /**
+     * Borrowing never takes idle quota its owners do not lend: replaying the plan's starts in order, every
+     * start that takes its account beyond nominal leaves the model's free cards covering the unlent idle
+     * model quota of the other accounts, and the federation's free P covering all their unlent idle quota
+     * in P (model accounts at their model's TFLOPS), counting every tenant's use of the cards.
+     */
+    @Property(tries = 200)
+    void borrowingNeverTakesIdleQuotaItsOwnersDoNotLend(@ForAll long seed, @ForAll("policies") String policy) {
+        World w = world(seed);
+        Plan plan = Policies.byName(policy).schedule(w.snapshot(), Clock.fixed(NOW));
+        Map<String, Long> capacity = new HashMap<>();
+        for (NodeInfo n : w.nodes) {
+            capacity.merge(n.accelerator(), n.schedulable() ? n.cards() * 1000L : 0L, Long::sum);
+        }
+        Map<String, Double> tflops = new HashMap<>();
+        capacity.keySet().forEach(m -> tflops.put(m, w.fed.catalog().get(m).fp16Tflops()));
+        long capacityP = capacity.entrySet().stream().mapToLong(e -> Math.round(e.getValue()
+                * tflops.get(e.getKey()))).sum();
+        Map<String, Account> accounts = new HashMap<>();
+        Map<String, Long> physical = new HashMap<>();
+        long[] usedP = {0};
+        java.util.function.BiFunction<String, String, Account> accountOf = (tenant, model) -> {
+            Tenant t = w.fed.tenants().stream().filter(x -> x.name().equals(tenant)).findFirst().orElse(null);
+            Quota q = t == null ? null : t.quotaFor(model).orElse(null);
+            String key = tenant + "|" + model;
+            boolean p = false;
+            if (q == null && t != null && t.quotaFor(Quota.NORMALISED).isPresent()) {
+                q = t.quotaFor(Quota.NORMALISED).get();
+                key = tenant + "|" + Quota.NORMALISED;
+                p = true;
+            }
+            Quota quota = q;
+            boolean normalised = p;
+            return accounts.computeIfAbsent(key, k -> quota == null ? new Account(false, model, 0, 0)
+                    : new Account(normalised, model, quota.nominal() * 1000L, (quota.lendingLimit() == null
+                    ? quota.nominal() : quota.lendingLimit()) * 1000L));
+        };
+        // every configured account exists from the start (idle quota is protected before anyone uses it)
+        for (Tenant t : w.fed.tenants()) {
+            for (Quota q : t.quotas()) {
+                accountOf.apply(t.name(), Quota.NORMALISED.equals(q.accelerator()) ? "__p__" : q.accelerator());
+            }
+        }
+        java.util.function.BiConsumer<RunningJob, Boolean> apply = (r, check) -> {
+            Account a = accountOf.apply(r.tenant(), r.accelerator());
+            long milli = r.milliCards();
+            long units = a.normalised ? Math.round(milli * tflops.get(r.accelerator())) : milli;
+            long over = Math.max(0, a.used + units - a.nominal) - Math.max(0, a.used - a.nominal);
+            long mine = a.protectedIdle();
+            physical.merge(r.accelerator(), milli, Long::sum);
+            usedP[0] += Math.round(milli * tflops.get(r.accelerator()));
+            a.used += units;
+            if (!check || over <= 0) {
+                return;
+            }
+            long protectedModel = 0;
+            long protectedFed = 0;
+            for (Account o : accounts.values()) {
+                long idle = o == a ? mine : o.protectedIdle();
+                if (!o.normalised && o.model.equals(r.accelerator()) && o != a) {
+                    protectedModel += idle;
+                }
+                if (o != a) {
+                    protectedFed += o.normalised ? idle : Math.round(idle * w.fed.catalog().find(o.model)
+                            .map(x -> x.fp16Tflops()).orElse(100.0));
+                }
+            }
+            long freeModel = capacity.getOrDefault(r.accelerator(), 0L) - physical.get(r.accelerator());
+            assertThat(freeModel).as("job %d borrows %d; free %s cards vs unlent idle", r.id(), over,
+                    r.accelerator()).isGreaterThanOrEqualTo(protectedModel);
+            assertThat(capacityP - usedP[0]).as("job %d borrows %d; free P vs unlent idle P", r.id(), over)
+                    .isGreaterThanOrEqualTo(protectedFed);
+        };
+        w.running.forEach(r -> apply.accept(r, false));
+        for (Placement p : plan.starts()) {
+            PendingJob j = w.jobs.get(p.jobId());
+            apply.accept(new RunningJob(j.id(), j.tenant(), j.priority(), p.center(), p.pool(), p.accelerator(),
+                    p.tasks(), NOW, j.maxRuntimeMillis(), 0, 0, true), true);
+        }
     }
 
     @Property(tries = 150)
