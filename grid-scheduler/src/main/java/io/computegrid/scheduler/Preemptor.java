@@ -18,7 +18,9 @@ import java.util.Set;
  * <li>priority: work of a lower priority class may be preempted if it is the same tenant's, borrowed,
  * or preemptible (spot).</li>
  * </ul>
- * In-quota work of equal or higher priority is never a victim, nor a job inside its minimum runtime.
+ * In-quota work of equal or higher priority is never a victim, nor a job inside its minimum runtime, nor
+ * a restarted job inside its restart protection. The reclaim grace counts from when the job was queued
+ * (its submission, or the end of its last attempt).
  * Victims are chosen to lose the least: borrowed before nominal, lower priority first, then the least
  * work since the last checkpoint; victims that turn out unnecessary are dropped again. The preemptor
  * starts in a later cycle; its target nodes are reserved for the rest of this cycle.
@@ -49,7 +51,7 @@ final class Preemptor implements PreemptPlugin {
             int min = Integer.MAX_VALUE;
             Set<String> borrowing = new HashSet<>();
             for (RunningJob r : cy.cluster.running(p)) {
-                if (cy.now - r.startedAt() < r.minRuntimeMillis()) {
+                if (cy.now - r.startedAt() < r.minRuntimeMillis() || restartProtected(cy, r)) {
                     continue;
                 }
                 rs.add(r);
@@ -67,6 +69,15 @@ final class Preemptor implements PreemptPlugin {
         });
     }
 
+    /**
+     * A job restarted after losing an earlier attempt (it has service from before) is no victim until it
+     * has run {@code preemption.restartProtectionSeconds} in this attempt: the newest borrowed job is always
+     * the cheapest victim, so without this the same restarted job can be preempted again and again.
+     */
+    static boolean restartProtected(Cycle cy, RunningJob r) {
+        return r.attainedBeforeMillis() > 0 && cy.now - r.startedAt() < cy.settings.restartProtectionMillis();
+    }
+
     /** True when victims were chosen (preemptions and a reservation are recorded in the cycle). */
     @Override
     public boolean tryPreempt(Cycle cy, PendingJob job, List<Cluster.PoolState> pools, Ledger.TenantState tenant) {
@@ -77,7 +88,7 @@ final class Preemptor implements PreemptPlugin {
         for (Cluster.PoolState p : pools) {
             int model = cy.ledger.modelIndex.getOrDefault(p.model, -1);
             boolean reclaim = model >= 0 && cy.ledger.withinNominal(tenant, model, job.totalMilliCards())
-                    && cy.now - job.submittedAt() >= cy.settings.reclaimGraceMillis();
+                    && cy.now - job.queuedAt() >= cy.settings.reclaimGraceMillis();
             PoolVictims pv = victims(cy, p);
             boolean someBorrowedOther = pv.borrowingTenants.size() > (pv.borrowingTenants.contains(job.tenant()) ? 1 : 0);
             if (!(reclaim && someBorrowedOther) && job.priority() <= pv.minPriority) {

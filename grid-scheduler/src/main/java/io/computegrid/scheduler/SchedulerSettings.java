@@ -27,6 +27,8 @@ import tools.jackson.databind.JsonNode;
  * @param preemption             whether priority preemption and quota reclaim may preempt
  * @param reclaimGraceMillis     a job reclaiming its nominal quota preempts only after waiting this long
  * @param maxPreemptionAttempts  at most this many jobs per cycle look for victims
+ * @param restartProtectionMillis a job restarted after losing an attempt is no victim of plugin preempt
+ *                               until it has run this long again
  * @param agingMillis            a job waiting longer than this goes ahead of fair-share order (0: off)
  * @param lasThresholdsCardSeconds queue thresholds of 2D-LAS in card-seconds of attained service
  * @param lasStarveFactor        2D-LAS starvation avoidance: a job that ran before and has waited this many
@@ -38,7 +40,7 @@ import tools.jackson.databind.JsonNode;
  */
 public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures, long assumedRuntimeMillis,
                                 long halfLifeMillis, double historyWeight, String tenantOrder, boolean preemption,
-                                long reclaimGraceMillis, int maxPreemptionAttempts, long agingMillis, List<Long> lasThresholdsCardSeconds,
+                                long reclaimGraceMillis, int maxPreemptionAttempts, long restartProtectionMillis, long agingMillis, List<Long> lasThresholdsCardSeconds,
                                 double lasStarveFactor, Objective defaultObjective, Map<Objective, Weights> weights, String unlistedQuota,
                                 Network network) {
 
@@ -130,6 +132,7 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
         boolean preempt = true;
         long grace = 60_000;
         int attempts = 16;
+        long restartProtection = 600_000;
         long aging = 0;
         List<Long> las = List.of(3_600L, 36_000L);
         double starve = DEFAULT_LAS_STARVE_FACTOR;
@@ -165,7 +168,10 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
             }
             Fields pr = s.object("preemption");
             if (pr != null) {
-                pr.rejectUnknown(Set.of("enabled", "reclaimGraceSeconds", "maxAttemptsPerCycle"));
+                pr.rejectUnknown(Set.of("enabled", "reclaimGraceSeconds", "maxAttemptsPerCycle",
+                        "restartProtectionSeconds"));
+                restartProtection = pr.integer("restartProtectionSeconds", restartProtection / 1000, 0,
+                        365L * 24 * 3600) * 1000;
                 attempts = (int) pr.integer("maxAttemptsPerCycle", attempts, 0, 1_000_000);
                 preempt = pr.bool("enabled", preempt);
                 grace = pr.integer("reclaimGraceSeconds", grace / 1000, 0, 365L * 24 * 3600) * 1000;
@@ -224,7 +230,7 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
                 }
             }
         }
-        return new SchedulerSettings(maxJobs, maxFail, assumed, halfLife, history, order, preempt, grace, attempts, aging, las,
+        return new SchedulerSettings(maxJobs, maxFail, assumed, halfLife, history, order, preempt, grace, attempts, restartProtection, aging, las,
                 starve, objective, weights, unlisted, parseNetwork(network));
     }
 

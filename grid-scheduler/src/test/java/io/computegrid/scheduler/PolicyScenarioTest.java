@@ -86,6 +86,37 @@ class PolicyScenarioTest {
                     f.job(1, "a", 1, 4, 60);
                     return f;
                 }, p -> assertThat(p.preemptions()).isEmpty()),
+                scenario("a restarted job is no victim inside its restart protection", "default", 300_000, () -> {
+                    Fed f = Fed.create().center("c", "p", A100, 1, 8);
+                    f.tenant("a", A100, 4).tenant("b", A100, 4);
+                    // job 50 restarted at 0 after an hour in an earlier attempt; default protection 600 s
+                    f.running.add(new RunningJob(50, "b", 100, "c", "p", A100, List.of(new TaskAllocation(0, "c-p-0",
+                            new int[]{0, 1, 2, 3, 4, 5, 6, 7}, 1000, 1000, 1024)), 0, 3600_000, 0, 0, true, List.of(),
+                            8 * 3600_000L));
+                    f.job(1, "a", 1, 4, 60);
+                    return f;
+                }, p -> {
+                    assertThat(p.preemptions()).isEmpty();
+                    assertThat(p.waiting().get(1L).code()).isNotEqualTo("PREEMPTING");
+                }),
+                scenario("a restarted job is a victim again after its restart protection", "default", 660_000, () -> {
+                    Fed f = Fed.create().center("c", "p", A100, 1, 8);
+                    f.tenant("a", A100, 4).tenant("b", A100, 4);
+                    f.running.add(new RunningJob(50, "b", 100, "c", "p", A100, List.of(new TaskAllocation(0, "c-p-0",
+                            new int[]{0, 1, 2, 3, 4, 5, 6, 7}, 1000, 1000, 1024)), 0, 3600_000, 0, 0, true, List.of(),
+                            8 * 3600_000L));
+                    f.job(1, "a", 1, 4, 60);
+                    return f;
+                }, p -> assertThat(p.preemptions()).extracting(Preemption::victimJobId).containsExactly(50L)),
+                scenario("the reclaim grace counts from when a requeued job was queued again", "default", 400_000, () -> {
+                    Fed f = Fed.create().center("c", "p", A100, 1, 8);
+                    f.tenant("a", A100, 4).tenant("b", A100, 4);
+                    f.run(50, "b", 100, 0, 3600, 8, "c-p-0");
+                    // submitted at 0, preempted elsewhere and queued again 30 s ago: inside the 60 s grace
+                    f.add(new PendingJob(1, "a", 100, 1, 0, 1, Fed.res(4000), 60_000, 0, true, Objective.BALANCED,
+                            List.of(), List.of(), 600_000, 0, 370_000, 300_000));
+                    return f;
+                }, p -> assertThat(p.preemptions()).isEmpty()),
                 scenario("in-quota work of another tenant is not preempted for higher priority", "default", 0, () -> {
                     Fed f = Fed.create().center("c", "p", A100, 1, 8);
                     f.tenant("a", A100, 0).tenant("b", A100, 8);
