@@ -36,6 +36,20 @@ class PolicyScenarioTest {
                 limitSec * 1000, 0, true, o, data, List.of(), 0, 0);
     }
 
+    /**
+     * Tenant b's job 50 borrows all 8 cards; it restarted at 0 after an hour in an earlier attempt (default
+     * restart protection 600 s). Tenant a's job 1 wants its nominal 4 cards back.
+     */
+    static Fed restartedBorrower() {
+        Fed f = Fed.create().center("c", "p", A100, 1, 8);
+        f.tenant("a", A100, 4).tenant("b", A100, 4);
+        f.running.add(new RunningJob(50, "b", 100, "c", "p", A100, List.of(new TaskAllocation(0, "c-p-0",
+                new int[]{0, 1, 2, 3, 4, 5, 6, 7}, 1000, 1000, 1024)), 0, 3600_000, 0, 0, true, List.of(),
+                8 * 3600_000L));
+        f.job(1, "a", 1, 4, 60);
+        return f;
+    }
+
     static Stream<Arguments> scenarios() {
         return Stream.of(
                 scenario("quota blocks beyond nominal plus borrowing limit, with the numbers", "default", 0, () -> {
@@ -86,28 +100,13 @@ class PolicyScenarioTest {
                     f.job(1, "a", 1, 4, 60);
                     return f;
                 }, p -> assertThat(p.preemptions()).isEmpty()),
-                scenario("a restarted job is no victim inside its restart protection", "default", 300_000, () -> {
-                    Fed f = Fed.create().center("c", "p", A100, 1, 8);
-                    f.tenant("a", A100, 4).tenant("b", A100, 4);
-                    // job 50 restarted at 0 after an hour in an earlier attempt; default protection 600 s
-                    f.running.add(new RunningJob(50, "b", 100, "c", "p", A100, List.of(new TaskAllocation(0, "c-p-0",
-                            new int[]{0, 1, 2, 3, 4, 5, 6, 7}, 1000, 1000, 1024)), 0, 3600_000, 0, 0, true, List.of(),
-                            8 * 3600_000L));
-                    f.job(1, "a", 1, 4, 60);
-                    return f;
-                }, p -> {
+                scenario("a restarted job is no victim inside its restart protection", "default", 300_000,
+                        PolicyScenarioTest::restartedBorrower, p -> {
                     assertThat(p.preemptions()).isEmpty();
                     assertThat(p.waiting().get(1L).code()).isNotEqualTo("PREEMPTING");
                 }),
-                scenario("a restarted job is a victim again after its restart protection", "default", 660_000, () -> {
-                    Fed f = Fed.create().center("c", "p", A100, 1, 8);
-                    f.tenant("a", A100, 4).tenant("b", A100, 4);
-                    f.running.add(new RunningJob(50, "b", 100, "c", "p", A100, List.of(new TaskAllocation(0, "c-p-0",
-                            new int[]{0, 1, 2, 3, 4, 5, 6, 7}, 1000, 1000, 1024)), 0, 3600_000, 0, 0, true, List.of(),
-                            8 * 3600_000L));
-                    f.job(1, "a", 1, 4, 60);
-                    return f;
-                }, p -> assertThat(p.preemptions()).extracting(Preemption::victimJobId).containsExactly(50L)),
+                scenario("a restarted job is a victim again after its restart protection", "default", 660_000,
+                        PolicyScenarioTest::restartedBorrower, p -> assertThat(p.preemptions()).extracting(Preemption::victimJobId).containsExactly(50L)),
                 scenario("the reclaim grace counts from when a requeued job was queued again", "default", 400_000, () -> {
                     Fed f = Fed.create().center("c", "p", A100, 1, 8);
                     f.tenant("a", A100, 4).tenant("b", A100, 4);
