@@ -74,6 +74,10 @@ final class FairShareOrder implements Ordering {
             if (c != 0) {
                 return c;
             }
+            c = Integer.compare(a.borrowing, b.borrowing);
+            if (c != 0) {
+                return c;
+            }
             c = Double.compare(a.key, b.key);
             if (c != 0) {
                 return c;
@@ -129,6 +133,12 @@ final class FairShareOrder implements Ordering {
         int at;
         int cursor;
         int headPriority;
+        /**
+         * 1 when the tenant already uses all its nominal quota on every model the head job accepts, else 0:
+         * work of tenants still below their nominal goes first (a job that crosses nominal still counts as
+         * in-quota, so jobs that leave pieces do not hold a tenant below its share).
+         */
+        int borrowing;
         double key;
 
         Line(Ledger.TenantState tenant, List<PendingJob> pending, int[] next) {
@@ -244,7 +254,31 @@ final class FairShareOrder implements Ordering {
 
         void refresh(Ledger ledger, long now, long aging) {
             headPriority = priority[level];
+            borrowing = withinNominalSomewhere(ledger, head()) ? 0 : 1;
             key = ledger.fairKey(tenant);
+        }
+
+        private boolean withinNominalSomewhere(Ledger ledger, PendingJob j) {
+            if (j.totalMilliCards() == 0) {
+                return true;
+            }
+            long milli = 1; // below nominal now, whatever the job's size
+            var accepted = j.perTask().accelerators();
+            if (accepted.isEmpty()) {
+                for (int m = 0; m < ledger.models.length; m++) {
+                    if (ledger.withinNominal(tenant, m, milli)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            for (var a : accepted) {
+                Integer m = ledger.modelIndex.get(a.model());
+                if (m != null && ledger.withinNominal(tenant, m, milli)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

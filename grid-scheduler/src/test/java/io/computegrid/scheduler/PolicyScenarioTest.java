@@ -116,6 +116,16 @@ class PolicyScenarioTest {
                             List.of(), List.of(), 600_000, 0, 370_000, 300_000));
                     return f;
                 }, p -> assertThat(p.preemptions()).isEmpty()),
+                scenario("in-quota work goes before borrowing work, whatever the shares", "default", 0, () -> {
+                    Fed f = Fed.create().center("c", "p", A100, 1, 8);
+                    // a holds its whole nominal 2 (share 0.25), b 3 of its 6 (share 0.375); 3 cards are free
+                    f.tenant("a", A100, 2).tenant("b", A100, 6);
+                    f.run(50, "a", 100, 0, 3600, 2, "c-p-0");
+                    f.run(51, "b", 100, 0, 3600, 3, "c-p-0");
+                    f.job(1, "a", 1, 3, 60);
+                    f.job(2, "b", 1, 3, 60);
+                    return f;
+                }, p -> assertThat(ScenarioTest.started(p)).containsExactly(2L)),
                 scenario("in-quota work of another tenant is not preempted for higher priority", "default", 0, () -> {
                     Fed f = Fed.create().center("c", "p", A100, 1, 8);
                     f.tenant("a", A100, 0).tenant("b", A100, 8);
