@@ -106,7 +106,7 @@ final class SnapshotLoader {
                         spec.datasets(), spec.centers(), j.attainedMs(), 0, last == null ? submitted : last[0],
                         last == null ? 0 : last[1]));
             }
-            Map<String, Double> usage = decayedUsage(h, SchedulerSettings.of(fed).halfLifeMillis());
+            Map<String, Double> usage = decayedUsage(h, halfLifeMillis(fed));
             return new Snapshot(fed, nodes, running, pending, usage);
         });
     }
@@ -155,6 +155,18 @@ final class SnapshotLoader {
         return cards * tau * (Math.exp(-end / tau) - Math.exp(-start / tau));
     }
 
+    /** The configured half-life, parsed once per federation version (the loop loads a snapshot per cycle). */
+    private long halfLifeMillis(FederationConfig fed) {
+        Object[] memo = halfLifeMemo;
+        if (memo != null && memo[0] == fed) {
+            return (Long) memo[1];
+        }
+        long h = SchedulerSettings.of(fed).halfLifeMillis();
+        halfLifeMemo = new Object[]{fed, h};
+        return h;
+    }
+
+    private volatile Object[] halfLifeMemo;
     private volatile Map<String, Double> cachedUsage;
     private volatile long usageAt;
     private volatile long usageHalfLife;
