@@ -10,12 +10,17 @@ for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
-  echo "install.sh: installing$missing" >&2
+  echo "install.sh: installing$missing (apt prints its progress below)" >&2
   export DEBIAN_FRONTEND=noninteractive
-  # a fresh image has no package lists; update only then, or when install fails on stale lists
-  apt-get install -y --no-install-recommends $missing >/dev/null 2>&1 || {
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  # a fresh image has no package lists: update first then; otherwise only when install fails on stale lists
+  if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+    echo "install.sh: no package lists yet: apt-get update" >&2
+    apt-get update -q
+  fi
+  apt-get install -y -q --no-install-recommends $missing || {
+    echo "install.sh: install failed, refreshing package lists and retrying" >&2
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends $missing
   }
 fi
 # slurmrestd refuses to run as root: a dedicated system user
