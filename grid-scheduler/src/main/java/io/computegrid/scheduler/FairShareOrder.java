@@ -85,7 +85,7 @@ final class FairShareOrder implements Ordering {
             return a.tenant.name.compareTo(b.tenant.name);
         });
         for (Line l : all) {
-            l.refresh(ledger, now, aging);
+            l.refresh(ledger);
             heap.add(l);
         }
         return new JobQueue() {
@@ -95,7 +95,7 @@ final class FairShareOrder implements Ordering {
             public PendingJob next() {
                 if (current != null) {
                     if (current.advance()) {
-                        current.refresh(ledger, now, aging);
+                        current.refresh(ledger);
                         heap.add(current);
                     }
                     current = null;
@@ -252,7 +252,7 @@ final class FairShareOrder implements Ordering {
             return level < levels;
         }
 
-        void refresh(Ledger ledger, long now, long aging) {
+        void refresh(Ledger ledger) {
             headPriority = priority[level];
             borrowing = withinNominalSomewhere(ledger, head()) ? 0 : 1;
             key = ledger.fairKey(tenant);

@@ -34,11 +34,6 @@ final class LasPreemptor implements PreemptPlugin {
         return q;
     }
 
-    /** Attained card-seconds of a running job over all its attempts. */
-    static long attained(RunningJob r, long now) {
-        return r.attainedCardSeconds(now);
-    }
-
     @Override
     public boolean tryPreempt(Cycle cy, PendingJob job, List<Cluster.PoolState> pools, Ledger.TenantState tenant) {
         if (!cy.settings.preemption() || cy.preemptAttempts >= cy.settings.maxPreemptionAttempts()) {
@@ -54,19 +49,19 @@ final class LasPreemptor implements PreemptPlugin {
             List<RunningJob> sorted = cy.lasVictims.computeIfAbsent(p.index, k -> {
                 List<RunningJob> rs = new ArrayList<>();
                 for (RunningJob r : cy.cluster.running(p)) {
-                    if (cy.now - r.startedAt() >= r.minRuntimeMillis() && queue(attained(r, cy.now), th) > 0) {
+                    if (cy.now - r.startedAt() >= r.minRuntimeMillis() && queue(r.attainedCardSeconds(cy.now), th) > 0) {
                         rs.add(r);
                     }
                 }
-                rs.sort(Comparator.comparingInt((RunningJob r) -> -queue(attained(r, cy.now), th))
-                        .thenComparingLong(r -> -attained(r, cy.now))
+                rs.sort(Comparator.comparingInt((RunningJob r) -> -queue(r.attainedCardSeconds(cy.now), th))
+                        .thenComparingLong(r -> -r.attainedCardSeconds(cy.now))
                         .thenComparingLong(r -> cy.now - Math.max(r.startedAt(), r.lastCheckpointAt()))
                         .thenComparingLong(RunningJob::id));
                 return rs;
             });
             List<RunningJob> cands = new ArrayList<>();
             for (RunningJob r : sorted) {
-                if (queue(attained(r, cy.now), th) <= mine) {
+                if (queue(r.attainedCardSeconds(cy.now), th) <= mine) {
                     break; // sorted by queue, lowest first: the rest are in the job's queue or above
                 }
                 if (!cy.victims.contains(r.id()) && r.priority() <= job.priority()) {
@@ -80,34 +75,13 @@ final class LasPreemptor implements PreemptPlugin {
                 attempted = true;
                 cy.preemptAttempts++;
             }
-            Projection pr = new Projection(cy.cluster, p, job);
-            List<RunningJob> chosen = pr.fewestVictims(cands, job.tasks());
-            if (chosen == null) {
-                continue;
+            if (Evictions.evict(cy, p, job, cands, NAME, r -> {
+                long att = r.attainedCardSeconds(cy.now);
+                return "LAS queue " + mine + " over queue " + queue(att, th) + ": attained " + att
+                        + " card-seconds (thresholds " + th + ") against " + job.attainedServiceMillis() / 1000;
+            }, ids -> "job(s) " + ids + " of a lower LAS queue")) {
+                return true;
             }
-            List<Integer> nodes = pr.choose(job.tasks());
-            if (nodes == null) {
-                continue;
-            }
-            for (int i : nodes) {
-                cy.cluster.reserve(i, cy.now);
-            }
-            List<Long> ids = new ArrayList<>();
-            for (RunningJob r : chosen) {
-                cy.victims.add(r.id());
-                ids.add(r.id());
-                long att = attained(r, cy.now);
-                long lost = cy.now - Math.max(r.startedAt(), r.lastCheckpointAt());
-                cy.preemptions.add(new Preemption(r.id(), job.id(), new Reason(NAME, "PREEMPTED", "LAS queue "
-                        + mine + " over queue " + queue(att, th) + ": attained " + att + " card-seconds (thresholds "
-                        + th + ") against " + job.attainedServiceMillis() / 1000 + "; loses " + lost / 1000
-                        + " s of work since its last checkpoint; makes room for job " + job.id() + " in " + p.label(),
-                        -1, job.id())));
-            }
-            cy.reservations.add(new Reservation(job.id(), p.center, p.name, cy.now));
-            cy.waiting.put(job.id(), new Reason(NAME, "PREEMPTING", "preempting job(s) " + ids + " of a lower LAS queue in "
-                    + p.label() + " to make room; starts in a following cycle once they stopped", cy.now, ids.get(0)));
-            return true;
         }
         return false;
     }

@@ -257,31 +257,22 @@ final class Ledger {
             long freeModel = capacityMilli[model] - physicalUsed[model] - milli;
             if (freeModel >= 0 && freeModel < protectedModel) {
                 return new Reason("quota", "QUOTA", "tenant " + t.name + " would borrow " + fmt(a, over) + " "
-                        + unit(a) + " beyond its nominal " + fmt(a, a.nominal) + ", but " + cards(protectedModel)
+                        + unit(a) + " beyond its nominal " + fmt(a, a.nominal) + ", but " + thousandths(protectedModel)
                         + " of the idle " + models[model] + " cards are nominal quota their owners do not lend "
-                        + "(lendingLimit); " + cards(Math.max(0, capacityMilli[model] - physicalUsed[model]
+                        + "(lendingLimit); " + thousandths(Math.max(0, capacityMilli[model] - physicalUsed[model]
                         - protectedModel)) + " can be borrowed now");
             }
             long protectedFed = protectedIdleP - inP(a, mine);
             long freeFed = capacityP - usedP - Math.round(milli * tflops[model]);
             if (freeFed >= 0 && freeFed < protectedFed) {
                 return new Reason("quota", "QUOTA", "tenant " + t.name + " would borrow " + fmt(a, over) + " "
-                        + unit(a) + " beyond its nominal " + fmt(a, a.nominal) + ", but " + pUnits(protectedFed)
+                        + unit(a) + " beyond its nominal " + fmt(a, a.nominal) + ", but " + thousandths(protectedFed)
                         + " milli-PFLOPS (P) of the federation's idle capacity is nominal quota its owners do not lend "
-                        + "(lendingLimit); " + pUnits(Math.max(0, capacityP - usedP - protectedFed))
+                        + "(lendingLimit); " + thousandths(Math.max(0, capacityP - usedP - protectedFed))
                         + " can be borrowed now");
             }
         }
         return null;
-    }
-
-    private static String cards(long milli) {
-        double v = milli / 1000.0;
-        return v == Math.rint(v) ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.2f", v);
-    }
-
-    private static String pUnits(long units) {
-        return cards(units);
     }
 
     /** Whether the job would stay within the tenant's nominal quota (reclaim may preempt borrowed work for it). */
@@ -295,9 +286,11 @@ final class Ledger {
     }
 
     static String fmt(Account a, long units) {
-        if (units >= Long.MAX_VALUE / 4) {
-            return "unlimited";
-        }
+        return units >= Long.MAX_VALUE / 4 ? "unlimited" : thousandths(units);
+    }
+
+    /** Milli-cards as cards, or thousandths of milli-PFLOPS as milli-PFLOPS: "3", "0.25". */
+    static String thousandths(long units) {
         double v = units / 1000.0;
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.2f", v);
     }

@@ -113,37 +113,16 @@ final class Preemptor implements PreemptPlugin {
             if (cands.isEmpty()) {
                 continue;
             }
-            Projection pr = new Projection(cy.cluster, p, job);
-            List<RunningJob> chosen = pr.fewestVictims(cands, job.tasks());
-            if (chosen == null) {
-                continue;
-            }
-            List<Integer> nodes = pr.choose(job.tasks());
-            if (nodes == null) {
-                continue;
-            }
-            for (int i : nodes) {
-                cy.cluster.reserve(i, cy.now);
-            }
-            List<Long> ids = new ArrayList<>();
-            for (RunningJob r : chosen) {
-                cy.victims.add(r.id());
-                ids.add(r.id());
+            if (Evictions.evict(cy, p, job, cands, NAME, r -> {
                 boolean b = isBorrowed(cy, r);
-                String why = b && r.priority() >= job.priority()
+                return b && r.priority() >= job.priority()
                         ? "tenant " + job.tenant() + " reclaims its nominal quota from borrowed work of tenant " + r.tenant()
                         : "priority " + job.priority() + " over " + r.priority()
                         + (b ? " (borrowed work of tenant " + r.tenant() + ")"
                         : r.preemptible() ? " (preemptible)" : " (same tenant)");
-                long lost = cy.now - Math.max(r.startedAt(), r.lastCheckpointAt());
-                cy.preemptions.add(new Preemption(r.id(), job.id(), new Reason(NAME, "PREEMPTED", why + "; loses "
-                        + lost / 1000 + " s of work since its last checkpoint; makes room for job " + job.id() + " in "
-                        + p.label(), -1, job.id())));
+            }, ids -> "job(s) " + ids)) {
+                return true;
             }
-            cy.reservations.add(new Reservation(job.id(), p.center, p.name, cy.now));
-            cy.waiting.put(job.id(), new Reason(NAME, "PREEMPTING", "preempting job(s) " + ids + " in " + p.label()
-                    + " to make room; starts in a following cycle once they stopped", cy.now, ids.get(0)));
-            return true;
         }
         return false;
     }

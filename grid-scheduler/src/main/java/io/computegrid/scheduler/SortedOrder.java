@@ -14,12 +14,8 @@ final class SortedOrder implements Ordering {
     private final String name;
     private final java.util.function.Function<Cycle, Comparator<PendingJob>> comparator;
 
-    private SortedOrder(String name, Comparator<PendingJob> comparator) {
-        this(name, c -> comparator, true);
-    }
-
-    private SortedOrder(String name, java.util.function.Function<Cycle, Comparator<PendingJob>> comparator,
-                        boolean unused) {
+    /** @param comparator the order for one cycle (las reads the cycle's thresholds and clock) */
+    private SortedOrder(String name, java.util.function.Function<Cycle, Comparator<PendingJob>> comparator) {
         this.name = name;
         this.comparator = comparator;
     }
@@ -28,11 +24,12 @@ final class SortedOrder implements Ordering {
             .thenComparingLong(PendingJob::id);
 
     static SortedOrder fifo() {
-        return new SortedOrder("fifo", ARRIVAL);
+        return new SortedOrder("fifo", c -> ARRIVAL);
     }
 
     static SortedOrder sjf() {
-        return new SortedOrder("sjf", Comparator.comparingLong(SortedOrder::hint).thenComparing(ARRIVAL));
+        Comparator<PendingJob> byHint = Comparator.comparingLong(SortedOrder::hint).thenComparing(ARRIVAL);
+        return new SortedOrder("sjf", c -> byHint);
     }
 
     static long hint(PendingJob j) {
@@ -54,18 +51,13 @@ final class SortedOrder implements Ordering {
 
     /** The 2D-LAS queue of a job by attained service alone. */
     static int lasQueue(PendingJob j, List<Long> thresholds) {
-        long cardSeconds = j.attainedServiceMillis() / 1000;
-        int q = 0;
-        while (q < thresholds.size() && cardSeconds >= thresholds.get(q)) {
-            q++;
-        }
-        return q;
+        return LasPreemptor.queue(j.attainedServiceMillis() / 1000, thresholds);
     }
 
     /** 2D-LAS with the thresholds and starvation factor of each cycle's settings ({@code scheduler.las}). */
     static SortedOrder las() {
         return new SortedOrder("las", c -> Comparator.comparingInt((PendingJob j) -> lasQueue(j, c.settings, c.now))
-                .thenComparing(ARRIVAL), true);
+                .thenComparing(ARRIVAL));
     }
 
     @Override
