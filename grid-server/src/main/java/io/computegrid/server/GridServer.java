@@ -138,7 +138,7 @@ public final class GridServer implements AutoCloseable {
         jobs.waitReasons(loop::waitingReason);
         loop.admissionGate(new FundsGate(metering, jdbi));
         JobService jobService = new JobService(jobs, parser, federation, bus, runtime, loop::wake);
-        jobService.submitHook(new BudgetCheck(metering, jobs::spec));
+        jobService.submitHook(new BudgetCheck(metering, loop::spec, jobs::spec));
         if (options.demo()) {
             DemoFederation.fund(metering);
         }

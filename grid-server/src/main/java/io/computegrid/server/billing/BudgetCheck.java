@@ -9,8 +9,8 @@ import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -20,14 +20,17 @@ import org.jdbi.v3.core.Handle;
  */
 public final class BudgetCheck implements JobService.SubmitHook {
     private final Metering metering;
-    private final Function<String, JobSpec> specs;
-    /** Parsed specs of running jobs by id (a spec never changes): a submission re-reads only new ones. */
-    private final Map<Long, JobSpec> parsed = new ConcurrentHashMap<>();
+    private final LongFunction<JobSpec> cached;
+    private final Function<String, JobSpec> parse;
 
-    /** @param specs parses a stored job document (for the running jobs' prices and limits) */
-    public BudgetCheck(Metering metering, Function<String, JobSpec> specs) {
+    /**
+     * @param cached the scheduling loop's parsed spec of an active job, or null
+     * @param parse  parses a stored job document (a running job the loop has not seen yet)
+     */
+    public BudgetCheck(Metering metering, LongFunction<JobSpec> cached, Function<String, JobSpec> parse) {
         this.metering = metering;
-        this.specs = specs;
+        this.cached = cached;
+        this.parse = parse;
     }
 
     @Override
@@ -53,10 +56,8 @@ public final class BudgetCheck implements JobService.SubmitHook {
     }
 
     private JobSpec spec(long id, String json) {
-        if (parsed.size() > 10_000) {
-            parsed.clear();
-        }
-        return parsed.computeIfAbsent(id, k -> specs.apply(json));
+        JobSpec s = cached.apply(id);
+        return s != null ? s : parse.apply(json);
     }
 
     private static Map<String, Object> quoted(Quote q) {

@@ -1,6 +1,7 @@
 package io.computegrid.server.scheduling;
 
 import io.computegrid.model.Clock;
+import io.computegrid.model.JobSpec;
 import io.computegrid.scheduler.Placement;
 import io.computegrid.scheduler.Plan;
 import io.computegrid.scheduler.Preemption;
@@ -101,6 +102,11 @@ public final class SchedulingLoop implements AutoCloseable {
      * Why a pending job waits, as of the last cycle. Kept in memory, not written per job: every
      * cycle recomputes it, and writing it would double the writes of a burst of submissions.
      */
+    /** The parsed spec of a job the last snapshot held (pending or running), or null. */
+    public JobSpec spec(long jobId) {
+        return loader.spec(jobId);
+    }
+
     public java.util.Optional<Reason> waitingReason(long jobId) {
         Reason h = held.get(jobId);
         return java.util.Optional.ofNullable(h != null ? h : lastPlan.waiting().get(jobId));

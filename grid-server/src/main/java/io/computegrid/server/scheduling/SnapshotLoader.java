@@ -81,20 +81,24 @@ final class SnapshotLoader {
                         spec.preemptible() || preemptible(fed, j.priorityClass()),
                         spec.resources().accelerators().stream().map(a -> a.model()).toList(), j.attainedMs()));
             }
-            // requeued jobs: when their last attempt ended and how long it ran (LAS starvation avoidance)
+            // requeued jobs in the snapshot: when their last attempt ended and how long it ran (for the
+            // reclaim grace and LAS starvation avoidance); read only when there are any
             Map<Long, long[]> lastRuns = new HashMap<>();
-            h.createQuery("""
-                    SELECT t.job_id, min(t.started_at) AS started, max(t.finished_at) AS finished
-                    FROM tasks t JOIN jobs j ON j.id = t.job_id AND t.attempt = j.attempt
-                    WHERE j.state = 'PENDING' AND j.attempt > 0 AND t.started_at IS NOT NULL
-                      AND t.finished_at IS NOT NULL
-                    GROUP BY t.job_id""")
-                    .map((rs, ctx) -> {
-                        long finished = rs.getTimestamp("finished").getTime();
-                        lastRuns.put(rs.getLong("job_id"), new long[]{finished,
-                                Math.max(0, finished - rs.getTimestamp("started").getTime())});
-                        return 0;
-                    }).list();
+            List<Long> requeued = waiting.stream().filter(j -> j.attempt() > 0).map(JobStore.JobRow::id).toList();
+            if (!requeued.isEmpty()) {
+                h.createQuery("""
+                        SELECT t.job_id, min(t.started_at) AS started, max(t.finished_at) AS finished
+                        FROM tasks t JOIN jobs j ON j.id = t.job_id AND t.attempt = j.attempt
+                        WHERE t.job_id = ANY(:ids) AND t.started_at IS NOT NULL AND t.finished_at IS NOT NULL
+                        GROUP BY t.job_id""")
+                        .bindArray("ids", Long.class, requeued)
+                        .map((rs, ctx) -> {
+                            long finished = rs.getTimestamp("finished").getTime();
+                            lastRuns.put(rs.getLong("job_id"), new long[]{finished,
+                                    Math.max(0, finished - rs.getTimestamp("started").getTime())});
+                            return 0;
+                        }).list();
+            }
             List<PendingJob> pending = new ArrayList<>();
             for (JobStore.JobRow j : waiting) {
                 JobSpec spec = specs.get(j.id());
