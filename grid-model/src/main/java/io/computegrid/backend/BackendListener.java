@@ -16,4 +16,11 @@ public interface BackendListener {
     /** A checkpoint was observed (for example a file touched in GRID_CHECKPOINT_DIR). */
     default void checkpoint(long jobId, int attempt, long atMillis) {
     }
+
+    /**
+     * Where a task of a {@link LaunchRequest#exposePort() port-exposing} job listens: the host the platform's
+     * gateway can reach and the port given to the task as GRID_PORT. Reported before {@code taskStarted}.
+     */
+    default void taskEndpoint(long jobId, int attempt, int taskIndex, String host, int port) {
+    }
 }

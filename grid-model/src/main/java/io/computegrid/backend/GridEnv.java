@@ -15,6 +15,15 @@ public final class GridEnv {
      * come first so that the platform's own cannot be overridden.
      */
     public static Map<String, String> forTask(LaunchRequest r, TaskLaunch t, String masterAddr, int masterPort) {
+        return forTask(r, t, masterAddr, masterPort, 0);
+    }
+
+    /**
+     * As {@link #forTask(LaunchRequest, TaskLaunch, String, int)}, plus {@code GRID_PORT} and {@code PORT} (the
+     * port a serving task listens on) when {@code servicePort} is positive.
+     */
+    public static Map<String, String> forTask(LaunchRequest r, TaskLaunch t, String masterAddr, int masterPort,
+                                              int servicePort) {
         Map<String, String> env = new LinkedHashMap<>(r.env());
         String cards = Arrays.stream(t.cards()).mapToObj(Integer::toString).collect(Collectors.joining(","));
         env.put("GRID_JOB_ID", Long.toString(r.jobId()));
@@ -36,6 +45,10 @@ public final class GridEnv {
             env.put("GRID_CHECKPOINT_DIR", r.checkpointDir().toString());
         }
         env.put("GRID_RESUME", r.resume() ? "1" : "0");
+        if (servicePort > 0) {
+            env.put("GRID_PORT", Integer.toString(servicePort));
+            env.put("PORT", Integer.toString(servicePort));
+        }
         if (r.visibleDevicesEnv() != null && !r.visibleDevicesEnv().isEmpty()) {
             env.put(r.visibleDevicesEnv(), cards);
         }

@@ -54,6 +54,8 @@ final class Gang {
         final int index;
         final Path log;
         final List<Card> cards;
+        /** The port a serving task listens on (GRID_PORT), 0 for batch work. */
+        int servicePort;
         /** Null when the task never started. */
         Process process;
         Proc root;

@@ -175,8 +175,17 @@ public final class LocalBackend implements Backend {
             for (int c : t.cards()) {
                 cards.add(new Card(t.node(), c, t.milliPerCard()));
             }
-            tasks.add(new Task(t.index(), log, cards));
-            builders.add(taskProcesses.builder(r, t, port, workDir, log)); // all checks before any process exists
+            Task task = new Task(t.index(), log, cards);
+            if (r.exposePort()) {
+                try {
+                    task.servicePort = LaunchSupport.freeLoopbackPort();
+                } catch (IOException e) {
+                    throw new BackendException("no free loopback port for a serving task: " + e.getMessage(), true, e);
+                }
+            }
+            tasks.add(task);
+            // all checks before any process exists
+            builders.add(taskProcesses.builder(r, t, port, task.servicePort, workDir, log));
         }
         Gang g = new Gang(r, workDir, tasks);
         g.lastCheckpointMillis = Checkpoints.newestMillis(r.checkpointDir()); // older files are not news
@@ -211,6 +220,10 @@ public final class LocalBackend implements Backend {
         g.handle = started.stream().map(Task::handle).collect(Collectors.joining(","));
         for (Task t : started) {
             String h = t.handle();
+            if (t.servicePort > 0) {
+                int p = t.servicePort;
+                emit(() -> listener.taskEndpoint(r.jobId(), r.attempt(), t.index, MASTER_ADDR, p));
+            }
             emit(() -> listener.taskStarted(r.jobId(), r.attempt(), t.index, h));
         }
         if (failedAt >= 0) {

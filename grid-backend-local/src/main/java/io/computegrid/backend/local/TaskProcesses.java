@@ -29,10 +29,10 @@ final class TaskProcesses {
         this.baseEnv = Map.copyOf(baseEnv);
     }
 
-    ProcessBuilder builder(LaunchRequest r, TaskLaunch t, int port, Path workDir, Path log)
+    ProcessBuilder builder(LaunchRequest r, TaskLaunch t, int port, int servicePort, Path workDir, Path log)
             throws BackendException {
         Map<String, String> env = new LinkedHashMap<>(baseEnv);
-        env.putAll(GridEnv.forTask(r, t, LocalBackend.MASTER_ADDR, port));
+        env.putAll(GridEnv.forTask(r, t, LocalBackend.MASTER_ADDR, port, servicePort));
         List<String> argv = new ArrayList<>();
         if (setsid != null) {
             // the JVM's child is never a group leader, so setsid calls setsid(2) and execs in place: same pid

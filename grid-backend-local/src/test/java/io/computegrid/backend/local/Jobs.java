@@ -20,6 +20,7 @@ final class Jobs {
     private Map<String, String> env = Map.of();
     private int firstCard;
     private int milliPerCard = 1000;
+    private boolean exposePort;
 
     private Jobs(long jobId, Path root) {
         this.jobId = jobId;
@@ -65,6 +66,11 @@ final class Jobs {
         return this;
     }
 
+    Jobs exposePort() {
+        exposePort = true;
+        return this;
+    }
+
     Jobs milliPerCard(int m) {
         milliPerCard = m;
         return this;
@@ -85,6 +91,6 @@ final class Jobs {
         }
         return new LaunchRequest(jobId, attempt, "job-" + jobId, "team-a", "cloud", "a100-pool", "nvidia-a100",
                 "CUDA_VISIBLE_DEVICES", ts, command, env, maxRuntime, 1000, 512, logDir(), checkpointDir,
-                attempt > 1);
+                attempt > 1, exposePort);
     }
 }

@@ -60,6 +60,34 @@ class LocalBackendLaunchTest {
     }
 
     @Test
+    void aServingTaskGetsItsOwnPortAndReportsWhereItListensBeforeItStarts() throws Exception {
+        Jobs j = job(47, dir).tasks(2).command("/usr/bin/env").exposePort();
+        backend.launch(j.build());
+        assertThat(rec.exit(47, 0).exitCode()).isZero();
+        assertThat(rec.exit(47, 1).exitCode()).isZero();
+        List<Recorder.Endpoint> endpoints = rec.of(Recorder.Endpoint.class);
+        assertThat(endpoints).hasSize(2);
+        Set<Integer> ports = new HashSet<>();
+        for (Recorder.Endpoint e : endpoints) {
+            Map<String, String> env = envFromLog(j.log(e.task()));
+            assertThat(e.host()).isEqualTo("127.0.0.1");
+            assertThat(env).containsEntry("GRID_PORT", Integer.toString(e.port()))
+                    .containsEntry("PORT", Integer.toString(e.port()));
+            ports.add(e.port());
+            // the endpoint is reported before the task's start, so a gateway never sees a started replica without it
+            int endpointAt = rec.all.indexOf(e);
+            int startedAt = rec.all.indexOf(rec.started(47, e.task()));
+            assertThat(endpointAt).isLessThan(startedAt);
+        }
+        assertThat(ports).hasSize(2);
+        // batch work gets no port
+        Jobs batch = job(48, dir).command("/usr/bin/env");
+        backend.launch(batch.build());
+        assertThat(rec.exit(48, 0).exitCode()).isZero();
+        assertThat(envFromLog(batch.log(0))).doesNotContainKeys("GRID_PORT", "PORT");
+    }
+
+    @Test
     void eachTaskGetsGridVariablesTheSameRendezvousAndNothingElseOfTheServer() throws Exception {
         Jobs j = job(41, dir).tasks(2).command("/usr/bin/env").env(Map.of("USER_VAR", "a b $HOME;'x'"));
         backend.launch(j.build());

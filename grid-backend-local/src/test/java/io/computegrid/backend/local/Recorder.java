@@ -29,6 +29,9 @@ class Recorder implements BackendListener {
     record Checkpoint(long jobId, int attempt, long millis) {
     }
 
+    record Endpoint(long jobId, int attempt, int task, String host, int port) {
+    }
+
     final List<Object> all = new CopyOnWriteArrayList<>();
 
     @Override
@@ -44,6 +47,11 @@ class Recorder implements BackendListener {
     @Override
     public void checkpoint(long jobId, int attempt, long atMillis) {
         all.add(new Checkpoint(jobId, attempt, atMillis));
+    }
+
+    @Override
+    public void taskEndpoint(long jobId, int attempt, int taskIndex, String host, int port) {
+        all.add(new Endpoint(jobId, attempt, taskIndex, host, port));
     }
 
     <T> List<T> of(Class<T> type) {
