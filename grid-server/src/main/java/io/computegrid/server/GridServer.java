@@ -7,6 +7,7 @@ import io.computegrid.model.Clock;
 import io.computegrid.model.Role;
 import io.computegrid.model.Tenant;
 import io.computegrid.scheduler.Policies;
+import io.computegrid.server.agent.Agents;
 import io.computegrid.server.api.AdminRoutes;
 import io.computegrid.server.api.ApiContext;
 import io.computegrid.server.api.EventRoutes;
@@ -98,6 +99,7 @@ public final class GridServer implements AutoCloseable {
         // subsystem sections are validated here, once, so a bad file stops the start with the field named
         io.computegrid.scheduler.SchedulerSettings.of(cfg);
         HealthSettings.from(cfg);
+        Agents.validate(cfg);
         return cfg;
     }
 
@@ -125,6 +127,7 @@ public final class GridServer implements AutoCloseable {
         JobStore jobs = new JobStore(jdbi, parser);
         BackendRegistry backends = new BackendRegistry();
         closeInReverse.add(backends);
+        Agents agents = Agents.install(jdbi, backends, paths, tokens, bus);
         SchedulingLoop[] loopRef = new SchedulingLoop[1];
         runtime = new JobRuntime(jdbi, jobs, bus, paths, federation, backends, WALL, () -> loopRef[0].wake());
         runtime.usageRecorder(new MeteringUsageRecorder(metering));
@@ -162,9 +165,12 @@ public final class GridServer implements AutoCloseable {
 
         List<RouteModule> modules = new ArrayList<>(List.of(new JobRoutes(), new LogRoutes(), new AdminRoutes(),
                 new EventRoutes(), new BillingRoutes(metering)));
+        modules.addAll(agents.routes());
         modules.addAll(extraModules);
         http = new HttpApi(api, modules, () -> ready).start(options.host(), options.port());
         closeInReverse.add(http);
+        agents.start(runtime, monitor); // once agents can reach us: their silence counts from here
+        closeInReverse.add(agents);
         ready = true;
         log.info("ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return this;

@@ -9,4 +9,9 @@ import io.javalin.config.RoutesConfig;
  */
 public interface RouteModule {
     void register(RoutesConfig routes, ApiContext ctx);
+
+    /** Paths under these prefixes skip the bearer-token check: the module authenticates them itself. */
+    default java.util.Set<String> selfAuthenticatedPrefixes() {
+        return java.util.Set.of();
+    }
 }
