@@ -10,8 +10,8 @@ import java.util.function.BooleanSupplier;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A real server process with an agent center {@code field} (heartbeat 300 ms, an agent is down after 5 s of
- * silence), the demo federation beside it, and {@code grid agent} processes that join it: each with 2 nvidia-t4
+ * A real server process with an agent center {@code field} (heartbeat 500 ms, an agent is down after 10 s of
+ * silence: short for a test, long enough for a machine busy with other builds), the demo federation beside it, and {@code grid agent} processes that join it: each with 2 nvidia-t4
  * cards, its own loopback address (127.0.0.2, .3, ...) and port range, optionally behind a {@link TcpProxy}.
  */
 final class AgentCluster implements AutoCloseable {
@@ -20,7 +20,7 @@ final class AgentCluster implements AutoCloseable {
               - name: field
                 region: cn-south
                 tier: edge
-                backend: {type: agent, heartbeatInterval: 300ms, downAfter: 5s}
+                backend: {type: agent, heartbeatInterval: 500ms, downAfter: 10s}
             tenants:
               - name: acme
                 region: cn-east
@@ -59,7 +59,7 @@ final class AgentCluster implements AutoCloseable {
             }
             agents.add(new AgentProcess(dir, "a" + i, "127.0.0." + (i + 1), 31_000 + 100 * i, url, joinToken, 2).start());
         }
-        await(() -> upAgents() == n, "all " + n + " agents UP");
+        awaitOrExplain(() -> upAgents() == n, "all " + n + " agents UP");
         return this;
     }
 
@@ -108,7 +108,7 @@ final class AgentCluster implements AutoCloseable {
 
     JsonNode awaitState(long id, String... states) {
         JsonNode[] last = new JsonNode[1];
-        await(() -> {
+        awaitOrExplain(() -> {
             last[0] = job(id);
             return List.of(states).contains(last[0].get("state").asString());
         }, "job " + id + " in " + String.join("|", states));
@@ -150,6 +150,30 @@ final class AgentCluster implements AutoCloseable {
 
     static void await(BooleanSupplier condition, String what) {
         await(condition, WAIT, what);
+    }
+
+    /** Waits like {@link #await(BooleanSupplier, String)}; a timeout shows the agents' and the server's last lines. */
+    void awaitOrExplain(BooleanSupplier condition, String what) {
+        try {
+            await(condition, what);
+        } catch (AssertionError e) {
+            StringBuilder b = new StringBuilder(e.getMessage());
+            try {
+                for (AgentProcess a : agents) {
+                    b.append("\n--- agent ").append(a.name).append(a.alive() ? "" : " (exited)").append(":\n")
+                            .append(tail(a.output(), 15));
+                }
+                b.append("\n--- server:\n").append(tail(server.log(), 30));
+            } catch (IOException io) {
+                b.append(io);
+            }
+            throw new AssertionError(b.toString(), e);
+        }
+    }
+
+    private static String tail(String s, int lines) {
+        List<String> l = s.lines().toList();
+        return String.join("\n", l.subList(Math.max(0, l.size() - lines), l.size()));
     }
 
     static void await(BooleanSupplier condition, Duration within, String what) {
