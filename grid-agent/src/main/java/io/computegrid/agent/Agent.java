@@ -38,6 +38,7 @@ public final class Agent {
     private volatile Registered me;
     private volatile AgentException fatal;
     private volatile boolean stopping;
+    private boolean left;
     private Thread commandThread;
     private Thread syncThread;
 
@@ -63,7 +64,8 @@ public final class Agent {
                 .withWorkDir(r -> work.workDir(r.jobId())));
         killLeftovers();
         new Registrar(this).register(true);
-        if (stopping) {
+        if (stopping) { // stopped while it registered: stop() may have found no registration to take back
+            leave();
             return;
         }
         say("joined center " + me.center() + " as node " + me.node() + " (pool " + me.pool() + ", "
@@ -109,20 +111,27 @@ public final class Agent {
         if (backend != null) {
             backend.close();
         }
-        if (me != null) {
-            try {
-                shipper.shipAll(Duration.ofSeconds(2));
-                link.post(AgentApi.LEAVE, new Leave(session, "the agent was stopped"), java.util.Map.class,
-                        Duration.ofSeconds(2));
-                say("stopped; its tasks were stopped and the server requeues their jobs");
-            } catch (ServerLink.Unreachable | ServerLink.Refused e) {
-                say("stopped without telling the server (" + e.getMessage() + "); it requeues this agent's jobs "
-                        + "once the agent has been silent for its downAfter");
-            }
-        }
+        leave();
         saveRunning(List.of());
         work.close();
         done.countDown();
+    }
+
+    /** Ships the last log lines and tells the server this agent left (so it requeues its jobs now). */
+    private synchronized void leave() {
+        if (me == null || left) {
+            return;
+        }
+        left = true;
+        try {
+            shipper.shipAll(Duration.ofSeconds(2));
+            link.post(AgentApi.LEAVE, new Leave(session, "the agent was stopped"), java.util.Map.class,
+                    Duration.ofSeconds(2));
+            say("stopped; its tasks were stopped and the server requeues their jobs");
+        } catch (ServerLink.Unreachable | ServerLink.Refused e) {
+            say("stopped without telling the server (" + e.getMessage() + "); it requeues this agent's jobs "
+                    + "once the agent has been silent for its downAfter");
+        }
     }
 
     /** A previous agent process killed with SIGKILL left its tasks running: they belong to jobs the server requeues. */

@@ -21,6 +21,8 @@ final class AgentCluster implements AutoCloseable {
                 region: cn-south
                 tier: edge
                 backend: {type: agent, heartbeatInterval: 500ms, downAfter: 10s}
+              - name: depot
+                backend: {type: agent}
             tenants:
               - name: acme
                 region: cn-east
@@ -63,9 +65,10 @@ final class AgentCluster implements AutoCloseable {
         return this;
     }
 
+    /** Agents of center {@code field} that are UP. */
     int upAgents() {
         int up = 0;
-        for (JsonNode a : api().get("/api/v1/agents").get("items")) {
+        for (JsonNode a : api().get("/api/v1/agents?center=field").get("items")) {
             up += "UP".equals(a.get("status").asString()) ? 1 : 0;
         }
         return up;
