@@ -78,7 +78,7 @@ final class ServerLink {
 
     private byte[] send(String path, byte[] body, String contentType, Duration timeout, String bearer)
             throws Unreachable, Refused {
-        String last = null;
+        java.util.Map<URI, String> failures = new java.util.LinkedHashMap<>(); // each server's last word
         for (int tries = 0; tries <= servers.size(); tries++) {
             URI base = servers.get(current);
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
@@ -90,7 +90,7 @@ final class ServerLink {
             try {
                 r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
-                last = base + ": " + describe(e);
+                failures.put(base, describe(e));
                 next();
                 continue;
             } catch (InterruptedException e) {
@@ -98,12 +98,12 @@ final class ServerLink {
                 throw new Unreachable("interrupted");
             }
             if (r.statusCode() == 503) { // a standby (or a server still starting): go where it points, or on
-                last = base + ": " + detail(r.body()) + " (503)";
+                failures.put(base, detail(r.body()) + " (503)");
                 follow(r.body());
                 continue;
             }
             if (r.statusCode() >= 500) {
-                last = base + ": " + detail(r.body()) + " (" + r.statusCode() + ")";
+                failures.put(base, detail(r.body()) + " (" + r.statusCode() + ")");
                 next();
                 continue;
             }
@@ -113,8 +113,10 @@ final class ServerLink {
             }
             return r.body();
         }
-        unreachable(last);
-        throw new Unreachable(last);
+        String why = failures.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                .collect(java.util.stream.Collectors.joining("; "));
+        unreachable(why);
+        throw new Unreachable(why);
     }
 
     private synchronized void next() {
