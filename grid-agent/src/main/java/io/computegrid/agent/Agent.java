@@ -38,6 +38,9 @@ public final class Agent {
     private volatile Registered me;
     private volatile AgentException fatal;
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Held while registering again, so that the two loops do not both do it. */
+    final Object registering = new Object();
     private boolean left;
     private Thread commandThread;
     private Thread syncThread;
@@ -92,12 +95,10 @@ public final class Agent {
      * downAfter. Without a server the jobs are requeued once this agent's silence exceeds downAfter.
      */
     public void stop() {
-        synchronized (this) {
-            if (stopping) {
-                return;
-            }
-            stopping = true;
+        if (!stopRequested.compareAndSet(false, true)) {
+            return;
         }
+        stopping = true;
         for (Thread t : new Thread[]{commandThread, syncThread}) {
             if (t != null) {
                 t.interrupt();

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -33,7 +32,7 @@ final class ServerLink {
     private volatile long lastSaid;
 
     ServerLink(List<URI> servers, Consumer<String> say) {
-        this.servers = new ArrayList<>(servers);
+        this.servers = new java.util.concurrent.CopyOnWriteArrayList<>(servers);
         this.say = say;
     }
 

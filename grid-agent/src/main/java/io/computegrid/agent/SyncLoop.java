@@ -69,7 +69,7 @@ final class SyncLoop {
      */
     static boolean handleRefusal(Agent agent, ServerLink.Refused e) {
         if (e.status == 401 || e.status == 409) {
-            synchronized (agent) {
+            synchronized (agent.registering) {
                 try {
                     new Registrar(agent).register(false);
                 } catch (AgentException fatal) {

@@ -152,13 +152,7 @@ class AgentCliTest {
             nothing = s.getLocalPort();
         }
         AgentProcess waiting = agent("patient", "http://127.0.0.1:" + nothing, depotToken, 32_500);
-        AgentCluster.await(() -> {
-            try {
-                return waiting.output().contains("cannot reach the server");
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }, "the agent saying it cannot reach the server");
+        waiting.awaitOutput("cannot reach the server");
         assertThat(waiting.alive()).as("it keeps trying").isTrue();
         assertThat(waiting.stop()).isIn(0, 143);
 
@@ -180,13 +174,7 @@ class AgentCliTest {
             AgentProcess follower = agent("follower", urls, depotToken, 32_600);
             c.awaitOrExplain(() -> c.api().get("/api/v1/agents?center=depot").toString().contains("\"follower\""),
                     "the agent joined through the leader the standby named");
-            AgentCluster.await(() -> {
-                try {
-                    return follower.output().contains("is running as node depot-follower");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            }, "the agent saying it runs");
+            follower.awaitOutput("is running as node depot-follower");
             assertThat(follower.stop()).isIn(0, 143);
             assertThat(follower.output()).contains("stopped; its tasks were stopped");
             assertThat(c.api().get("/api/v1/agents?center=depot").toString())

@@ -49,6 +49,17 @@ final class AgentProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** Waits until the agent has said {@code text} (stdout or stderr). */
+    void awaitOutput(String text) {
+        AgentCluster.await(() -> {
+            try {
+                return output().contains(text);
+            } catch (IOException e) {
+                return false;
+            }
+        }, "agent " + name + " saying '" + text + "'");
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }

@@ -34,8 +34,21 @@ class AgentResilienceTest {
         c.close();
     }
 
-    /** Submits a waiter; returns its job id once it runs, with its one mark ("attempt pid"). */
-    private long runningWaiter(String name, Path marks, Path go, int exit) throws Exception {
+    /** A waiter job running on an agent: its id, agent, task pid, and the files it marks and waits for. */
+    record Waiter(long id, AgentProcess agent, long pid, Path marks, Path go) {
+        List<String[]> marked() throws java.io.IOException {
+            return AgentCluster.marks(marks);
+        }
+
+        void release() throws java.io.IOException {
+            Files.writeString(go, "go");
+        }
+    }
+
+    /** Submits a waiter that ends with {@code exit}; returns once it runs, with its one mark ("attempt pid"). */
+    private Waiter runningWaiter(String name, int exit) throws Exception {
+        Path marks = dir.resolve(name + ".marks");
+        Path go = dir.resolve(name + ".go");
         long id = c.submit(AgentCluster.waiter(name, marks, go, exit));
         c.awaitState(id, "RUNNING");
         c.awaitOrExplain(() -> {
@@ -46,14 +59,14 @@ class AgentResilienceTest {
             }
         }, "the task's mark");
         assertThat(AgentCluster.marks(marks)).as("started once: %s", c.events(id)).hasSize(1);
-        return id;
+        AgentProcess agent = c.agent(c.job(id).get("tasks").get(0).get("node").asString());
+        return new Waiter(id, agent, Long.parseLong(AgentCluster.marks(marks).get(0)[1]), marks, go);
     }
 
     private void restartKeepsTheTaskAndRecordsItsRealExit(boolean kill) throws Exception {
-        Path marks = dir.resolve("restart-" + kill + ".marks");
-        Path go = dir.resolve("restart-" + kill + ".go");
-        long id = runningWaiter("restart", marks, go, 7);
-        long pid = Long.parseLong(AgentCluster.marks(marks).get(0)[1]);
+        Waiter w = runningWaiter("restart-" + kill, 7);
+        long id = w.id();
+        long pid = w.pid();
         if (kill) {
             c.server.kill();
         } else {
@@ -66,13 +79,13 @@ class AgentResilienceTest {
         assertThat(j.get("state").asString()).isEqualTo("RUNNING");
         assertThat(j.get("attempt").asInt()).isEqualTo(1);
         assertThat(AgentCluster.alive(pid)).isTrue();
-        Files.writeString(go, "go");
+        w.release();
         j = c.awaitState(id, "FAILED", "SUCCEEDED");
         assertThat(j.get("state").asString()).isEqualTo("FAILED");
         assertThat(j.get("exitCode").asInt()).isEqualTo(7);
         assertThat(j.get("attempt").asInt()).isEqualTo(1);
         assertThat(j.get("reason").asString()).contains("exited with code 7");
-        assertThat(AgentCluster.marks(marks)).as("started once").hasSize(1);
+        assertThat(w.marked()).as("started once").hasSize(1);
         assertThat(c.events(id)).noneMatch(e -> e.startsWith("LOST"));
         assertThat(c.api().getText("/api/v1/jobs/" + id + "/logs")).contains("waiting").contains("finishing")
                 .contains("--- attempt 1: exited with code 7 (exit 7) ---");
@@ -90,55 +103,49 @@ class AgentResilienceTest {
 
     @Test
     void aPartitionShorterThanDownAfterChangesNothing() throws Exception {
-        Path marks = dir.resolve("short.marks");
-        Path go = dir.resolve("short.go");
-        long id = runningWaiter("short", marks, go, 0);
-        AgentProcess a = c.agent(c.job(id).get("tasks").get(0).get("node").asString());
-        TcpProxy p = c.proxyOf(a);
+        Waiter w = runningWaiter("short", 0);
+        long id = w.id();
+        TcpProxy p = c.proxyOf(w.agent());
         p.cut();
         // several heartbeats long (but well short of downAfter); the task ends while the agent cannot tell anyone
         Thread.sleep(3_000);
-        Files.writeString(go, "go");
-        long pid = Long.parseLong(AgentCluster.marks(marks).get(0)[1]);
-        AgentCluster.await(() -> !AgentCluster.alive(pid), "the task's end, unreported");
+        w.release();
+        AgentCluster.await(() -> !AgentCluster.alive(w.pid()), "the task's end, unreported");
         assertThat(c.job(id).get("state").asString()).isEqualTo("RUNNING");
         p.heal();
         JsonNode j = c.awaitState(id, "SUCCEEDED", "FAILED", "PENDING");
         assertThat(j.get("state").asString()).isEqualTo("SUCCEEDED");
         assertThat(j.get("attempt").asInt()).isEqualTo(1);
-        assertThat(AgentCluster.marks(marks)).hasSize(1);
+        assertThat(w.marked()).hasSize(1);
         assertThat(c.events(id)).noneMatch(e -> e.startsWith("LOST"));
-        assertThat(a.output()).contains("cannot reach the server").contains("again after");
+        assertThat(w.agent().output()).contains("cannot reach the server").contains("again after");
     }
 
     @Test
     void aPartitionLongerThanDownAfterRequeuesElsewhereAndKillsTheOrphanOnReturn() throws Exception {
-        Path marks = dir.resolve("long.marks");
-        Path go = dir.resolve("long.go");
-        long id = runningWaiter("long", marks, go, 0);
-        String node = c.job(id).get("tasks").get(0).get("node").asString();
-        AgentProcess a = c.agent(node);
-        long orphan = Long.parseLong(AgentCluster.marks(marks).get(0)[1]);
-        c.proxyOf(a).cut();
-        JsonNode j = c.awaitState(id, "RUNNING");
+        Waiter w = runningWaiter("long", 0);
+        long id = w.id();
+        String node = "field-" + w.agent().name;
+        long orphan = w.pid();
+        c.proxyOf(w.agent()).cut();
         c.awaitOrExplain(() -> c.job(id).get("attempt").asInt() == 2
                 && "RUNNING".equals(c.job(id).get("state").asString()), "the job running again elsewhere");
-        j = c.job(id);
+        JsonNode j = c.job(id);
         assertThat(j.get("tasks").get(0).get("node").asString()).isNotEqualTo(node);
         assertThat(c.events(id)).anyMatch(e -> e.startsWith("LOST") && e.contains("silent"));
         assertThat(AgentCluster.alive(orphan)).as("the agent cannot be told yet").isTrue();
         JsonNode lost = c.api().get("/api/v1/agents").get("items");
         assertThat(lost.toString()).contains("\"DOWN\"");
-        c.proxyOf(a).heal();
+        c.proxyOf(w.agent()).heal();
         AgentCluster.await(() -> !AgentCluster.alive(orphan), "the orphan killed once its agent is back");
         AgentCluster.await(() -> c.upAgents() == 3, "the agent UP again");
         AgentCluster.await(() -> c.events(id).stream().anyMatch(e -> e.startsWith("ORPHAN_CANCELLED")), "the event");
         // one live copy of the job at any time after the heal: attempt 2 only
-        List<String[]> m = AgentCluster.marks(marks);
+        List<String[]> m = w.marked();
         assertThat(m).hasSize(2);
         assertThat(m.get(1)[0]).isEqualTo("2");
         assertThat(AgentCluster.alive(Long.parseLong(m.get(1)[1]))).isTrue();
-        Files.writeString(go, "go");
+        w.release();
         j = c.awaitState(id, "SUCCEEDED", "FAILED");
         assertThat(j.get("state").asString()).isEqualTo("SUCCEEDED");
         assertThat(j.get("attempt").asInt()).isEqualTo(2);
@@ -148,14 +155,11 @@ class AgentResilienceTest {
 
     @Test
     void anAgentStoppedWithSigtermStopsItsTasksAndItsJobsAreRequeuedAtOnce() throws Exception {
-        Path marks = dir.resolve("leave.marks");
-        Path go = dir.resolve("leave.go");
-        long id = runningWaiter("leave", marks, go, 0);
-        String node = c.job(id).get("tasks").get(0).get("node").asString();
-        AgentProcess a = c.agent(node);
-        long pid = Long.parseLong(AgentCluster.marks(marks).get(0)[1]);
+        Waiter w = runningWaiter("leave", 0);
+        long id = w.id();
+        AgentProcess a = w.agent();
         assertThat(a.stop()).isIn(0, 143);
-        assertThat(AgentCluster.alive(pid)).as("its task was stopped with it").isFalse();
+        assertThat(AgentCluster.alive(w.pid())).as("its task was stopped with it").isFalse();
         c.awaitOrExplain(() -> c.job(id).get("attempt").asInt() == 2, "the job requeued and placed again");
         // told by the agent, not found silent after downAfter
         assertThat(c.events(id)).anyMatch(e -> e.startsWith("LOST") && e.contains("stopped"))
@@ -166,7 +170,7 @@ class AgentResilienceTest {
         c.agents.set(c.agents.indexOf(a), back);
         back.start();
         c.awaitOrExplain(() -> c.upAgents() == 3, "the agent back");
-        Files.writeString(go, "go");
+        w.release();
         assertThat(c.awaitState(id, "SUCCEEDED", "FAILED").get("state").asString()).isEqualTo("SUCCEEDED");
     }
 }
