@@ -185,20 +185,22 @@ class AgentEndToEndTest {
         List<Long> agent = new ArrayList<>();
         List<Long> local = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            agent.add(startLatency("nvidia-t4"));
-            local.add(startLatency("nvidia-a100"));
+            agent.add(startLatency("nvidia-t4", "field"));
+            local.add(startLatency("nvidia-a100", "cloud"));
         }
         agent.sort(null);
         local.sort(null);
         System.out.printf("admitted -> RUNNING over 5 jobs: agent p50 %d ms (max %d), local p50 %d ms (max %d)%n",
                 agent.get(2), agent.get(4), local.get(2), local.get(4));
-        assertThat(agent).allMatch(ms -> ms >= 0);
+        assertThat(agent).hasSize(5).allMatch(ms -> ms >= 0);
+        assertThat(local).hasSize(5).allMatch(ms -> ms >= 0);
     }
 
-    private long startLatency(String model) {
+    /** Admitted to RUNNING of a one-task job of {@code model}, which must have run on {@code center}. */
+    private long startLatency(String model, String center) {
         long id = c.submit("name: quick\ntenant: acme\nmaxRuntime: 5m\n"
                 + "resources: {accelerator: " + model + ", count: 1, cpu: 1, memory: 256Mi}\ncommand: [\"true\"]\n");
-        c.awaitState(id, "SUCCEEDED");
+        assertThat(c.awaitState(id, "SUCCEEDED").get("center").asString()).isEqualTo(center);
         java.time.Instant admitted = null;
         java.time.Instant running = null;
         JsonNode e = c.api().get("/api/v1/jobs/" + id + "/events");

@@ -145,6 +145,25 @@ class AgentServingTest {
         s.await(admin, id, Duration.ofSeconds(30), "CANCELLED");
     }
 
+    @Test
+    void aCheckpointWrittenOnTheAgentReachesTheServer() throws Exception {
+        long id = placed("checkpointing", 0);
+        Backend field = s.server.api().backends().get("field").orElseThrow();
+        field.launch(new LaunchRequest(id, 1, "checkpointing", "acme", "field", "nvidia-t4-x2", "nvidia-t4",
+                "CUDA_VISIBLE_DEVICES", List.of(new TaskLaunch(0, "field-s1", new int[]{0}, 1000)),
+                List.of("sh", "-c", "sleep 0.3; echo step > \"$GRID_CHECKPOINT_DIR/step-1\"; echo $GRID_CHECKPOINT_DIR; sleep 60"),
+                Map.of(), null, 1000, 256, s.server.api().paths().logDir(id), s.server.api().paths().checkpointDir(id),
+                false));
+        awaitTrue(() -> s.server.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT last_checkpoint_at IS NOT NULL FROM jobs WHERE id = :j").bind("j", id).mapTo(Boolean.class).one()),
+                "the checkpoint noted on the server");
+        // the checkpoint directory is the agent's own
+        assertThat(dir.resolve("agent-work").resolve("jobs").resolve(Long.toString(id)).resolve("checkpoint")
+                .resolve("step-1")).exists();
+        assertThat(s.call("POST", "/api/v1/jobs/" + id + "/cancel", admin, "{}").status()).isEqualTo(200);
+        s.await(admin, id, Duration.ofSeconds(30), "CANCELLED");
+    }
+
     /** Records the runtime's calls, and passes each on to the server's runtime. */
     static final class Recording implements BackendListener {
         final List<String> calls = new CopyOnWriteArrayList<>();
