@@ -167,10 +167,10 @@ public final class GridServer implements AutoCloseable {
                 new EventRoutes(), new BillingRoutes(metering)));
         modules.addAll(agents.routes());
         modules.addAll(extraModules);
+        agents.start(runtime, monitor); // just before agents can reach us: their silence counts from here
         http = new HttpApi(api, modules, () -> ready).start(options.host(), options.port());
         closeInReverse.add(http);
-        agents.start(runtime, monitor); // once agents can reach us: their silence counts from here
-        closeInReverse.add(agents);
+        closeInReverse.add(agents); // closed before the HTTP server: waiting polls end at once
         ready = true;
         log.info("ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return this;

@@ -63,7 +63,10 @@ public final class Agents implements AutoCloseable {
         AgentSettings.validate(cfg);
     }
 
-    /** Starts watching for silent agents; until an agent has been silent for downAfter since now, nothing is lost. */
+    /**
+     * Starts watching for silent agents; until an agent has been silent for downAfter since now, nothing is lost.
+     * Call it just before the HTTP port opens: registrations need the runtime, and agents need the full downAfter.
+     */
     public void start(JobRuntime jobRuntime, CenterMonitor centerMonitor) {
         this.runtime = jobRuntime;
         this.monitor = centerMonitor;
