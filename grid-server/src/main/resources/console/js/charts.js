@@ -1,0 +1,41 @@
+// ECharts (served by the server from its WebJar) with one look for every chart. Tooltips render as rich text
+// on the canvas, so no HTML built from API data is ever inserted, and the CSP needs no inline styles.
+import { el } from './dom.js';
+
+export const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#dc2626', '#4f46e5', '#65a30d',
+  '#db2777', '#0d9488'];
+const live = new Set();
+
+window.addEventListener('resize', () => live.forEach((c) => c.resize()));
+
+/** A chart in a new element (data-chart=name, so tests can read its option through echarts.getInstanceByDom). */
+export function chart(name, option, tall) {
+  const node = el('div', { class: 'chart' + (tall ? ' chart-tall' : ''), data: { chart: name } });
+  // ECharts measures its container: draw once the node is in the document
+  requestAnimationFrame(() => {
+    if (!node.isConnected || typeof echarts === 'undefined') return;
+    const c = echarts.init(node, null, { renderer: 'canvas' });
+    c.setOption({
+      animation: false,
+      color: PALETTE,
+      textStyle: { fontFamily: 'DejaVu Sans, sans-serif' },
+      grid: { left: 56, right: 24, top: 44, bottom: 36, containLabel: true },
+      tooltip: { trigger: 'axis', renderMode: 'richText', confine: true },
+      legend: { type: 'scroll', top: 4, right: 8, left: 120 },
+      ...option,
+    });
+    live.add(c);
+    node.dataset.ready = 'true';
+  });
+  return node;
+}
+
+export function disposeCharts() {
+  live.forEach((c) => c.dispose());
+  live.clear();
+}
+
+export const timeAxis = (labels) => ({ type: 'category', data: labels, boundaryGap: false,
+  axisLine: { lineStyle: { color: '#c7cedb' } }, axisLabel: { color: '#667085' } });
+export const valueAxis = (name) => ({ type: 'value', name, nameTextStyle: { color: '#667085', align: 'left' },
+  axisLabel: { color: '#667085' }, splitLine: { lineStyle: { color: '#eef1f5' } } });
