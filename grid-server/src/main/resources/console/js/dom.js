@@ -1,5 +1,5 @@
 // DOM building without markup strings: every value from the API goes in as text (textContent or a
-// text node), never through innerHTML, so nothing a tenant names a job can run as script.
+// text node), never parsed as HTML, so nothing a tenant names a job can run as script.
 
 /** el('td', {class: 'num', data: {test: 'x'}}, 'text', childNode, ...) */
 export function el(tag, props, ...children) {

@@ -33,7 +33,8 @@ public record TimeRange(Instant from, Instant to, long stepMillis) {
         if (toText != null && toText.trim().length() == 10) {
             to = to.plus(Duration.ofDays(1));
         }
-        Instant from = instant(fromText, "from", to.minus(defaultSpan));
+        Instant given = instant(fromText, "from", null);
+        Instant from = given == null ? to.minus(defaultSpan) : given;
         if (!from.isBefore(to)) {
             throw ApiException.badRequest("from: must be before to (" + from + " is not before " + to + ")");
         }
@@ -42,8 +43,9 @@ public record TimeRange(Instant from, Instant to, long stepMillis) {
         }
         long span = Duration.between(from, to).toMillis();
         long step = stepText == null || stepText.isBlank() ? niceStep(span) : step(stepText);
-        long f = Math.floorDiv(from.toEpochMilli(), step) * step;
         long t = -Math.floorDiv(-to.toEpochMilli(), step) * step;
+        // without a from, the default span ends at the rounded end: exactly span / step whole buckets
+        long f = Math.floorDiv(given == null ? t - defaultSpan.toMillis() : from.toEpochMilli(), step) * step;
         long points = (t - f) / step;
         if (points > MAX_POINTS) {
             throw ApiException.badRequest("step: " + stepText + " cuts this range into " + points

@@ -14,17 +14,17 @@ import tools.jackson.databind.JsonNode;
  * both tenants (usage, bills, revenue), a running job holding cards, and a job waiting because the
  * edge center is full (a queue with a reason). {@link #close()} cancels what still runs, then stops.
  */
-final class ConsoleWorld implements AutoCloseable {
-    final TestServer server;
-    final String admin;
-    final String acme;
-    final String lab;
-    final List<Long> finished = new ArrayList<>();
-    long running;
-    long edgeFiller;
-    long waiting;
+public final class ConsoleWorld implements AutoCloseable {
+    public final TestServer server;
+    public final String admin;
+    public final String acme;
+    public final String lab;
+    public final List<Long> finished = new ArrayList<>();
+    public long running;
+    public long edgeFiller;
+    public long waiting;
 
-    ConsoleWorld(Path dir) throws Exception {
+    public ConsoleWorld(Path dir) throws Exception {
         server = new TestServer(dir);
         try {
             admin = server.adminToken();
@@ -79,7 +79,7 @@ final class ConsoleWorld implements AutoCloseable {
         throw new AssertionError("job " + id + " got no wait reason: " + x);
     }
 
-    JsonNode get(String path, String token) {
+    public JsonNode get(String path, String token) {
         TestServer.Res r = server.call("GET", path, token, null);
         assertThat(r.status()).as(path + " " + r.body()).isEqualTo(200);
         return r.json();
