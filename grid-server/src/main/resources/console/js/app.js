@@ -171,7 +171,10 @@ async function route() {
   view.dataset.nav = String(++state.navs); // lets tests and the benchmark wait for this navigation
   try {
     await m.route.view.render(view, ctx);
-    if (!abort.signal.aborted) view.dataset.state = 'ready';
+    if (!abort.signal.aborted) {
+      view.dataset.state = 'ready';
+      performance.mark('console:view-ready', { detail: m.route.path }); // read by grid bench joblist
+    }
   } catch (e) {
     if (e.name === 'AbortError' || abort.signal.aborted) return;
     view.append(errorBox(e));

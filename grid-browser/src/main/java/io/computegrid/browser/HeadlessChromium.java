@@ -37,6 +37,14 @@ public final class HeadlessChromium implements AutoCloseable {
     public static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
             "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
 
+    /** Selenium warns on every session that it has no CDP bindings for this chromium; raw CDP calls need none. */
+    private static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger(
+            "org.openqa.selenium.devtools");
+
+    static {
+        CDP_LOG.setLevel(Level.SEVERE);
+    }
+
     private final Path profile;
     private final ChromeDriverService service;
     private final ChromeDriver driver;
