@@ -8,12 +8,27 @@ const live = new Set();
 
 window.addEventListener('resize', () => live.forEach((c) => c.resize()));
 
+let loading = null;
+
+/** ECharts (1 MB) is loaded with the first chart, so pages without charts (the job list) do not wait for it. */
+function loadEcharts() {
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const s = el('script', { src: 'vendor/echarts.min.js' });
+      s.addEventListener('load', resolve);
+      s.addEventListener('error', () => reject(new Error('ECharts did not load')));
+      document.head.append(s);
+    });
+  }
+  return loading;
+}
+
 /** A chart in a new element (data-chart=name, so tests can read its option through echarts.getInstanceByDom). */
 export function chart(name, option, tall) {
   const node = el('div', { class: 'chart' + (tall ? ' chart-tall' : ''), data: { chart: name } });
   // ECharts measures its container: draw once the node is in the document
-  requestAnimationFrame(() => {
-    if (!node.isConnected || typeof echarts === 'undefined') return;
+  loadEcharts().then(() => new Promise(requestAnimationFrame)).then(() => {
+    if (!node.isConnected) return;
     const c = echarts.init(node, null, { renderer: 'canvas' });
     c.setOption({
       animation: false,
@@ -26,6 +41,8 @@ export function chart(name, option, tall) {
     });
     live.add(c);
     node.dataset.ready = 'true';
+  }).catch((e) => {
+    node.replaceChildren(el('div', { class: 'empty' }, 'The chart could not be drawn: ' + e.message));
   });
   return node;
 }
