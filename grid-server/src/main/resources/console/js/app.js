@@ -74,9 +74,10 @@ async function signIn(event) {
 
 /** Learns who the token is, then builds the shell for that role. */
 async function start() {
-  const me = await api.get('/api/v1/me');
+  // both at once: every token may list the tenants it can see (a member: its own)
+  const [me, tenants] = await Promise.all([api.get('/api/v1/me'), api.get('/api/v1/tenants')]);
   state.me = me;
-  state.tenants = me.operator ? (await api.get('/api/v1/tenants')).items.map((t) => t.name) : [me.tenant];
+  state.tenants = tenants.items.map((t) => t.name);
   const saved = sessionStorage.getItem(TENANT_KEY);
   state.tenant = me.operator ? (state.tenants.includes(saved) ? saved : null) : me.tenant;
   buildShell();

@@ -24,8 +24,8 @@ function loadEcharts() {
 }
 
 /** A chart in a new element (data-chart=name, so tests can read its option through echarts.getInstanceByDom). */
-export function chart(name, option, tall) {
-  const node = el('div', { class: 'chart' + (tall ? ' chart-tall' : ''), data: { chart: name } });
+export function chart(name, option, tall, short) {
+  const node = el('div', { class: 'chart' + (tall ? ' chart-tall' : short ? ' chart-short' : ''), data: { chart: name } });
   // ECharts measures its container: draw once the node is in the document
   loadEcharts().then(() => new Promise(requestAnimationFrame)).then(() => {
     if (!node.isConnected) return;

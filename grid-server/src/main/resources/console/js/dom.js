@@ -33,12 +33,16 @@ export function badge(text, kind) {
   return el('span', { class: 'badge ' + (kind || text) }, text);
 }
 
-/** A filled bar for a share 0..1 (width set through the CSSOM, which the CSP allows). */
-export function bar(share, label) {
+/**
+ * A filled bar for a share 0..1 (width set through the CSSOM, which the CSP allows); a load bar turns amber
+ * from 80% and red from 95%, a plain one (what is left of something) stays blue.
+ */
+export function bar(share, label, plain) {
   const s = Math.max(0, Math.min(1, Number(share) || 0));
   const fill = el('span');
   fill.style.width = (s * 100).toFixed(1) + '%';
-  const b = el('div', { class: 'bar' + (s >= 0.95 ? ' bad' : s >= 0.8 ? ' warn' : ''), role: 'img',
+  const level = plain ? '' : s >= 0.95 ? ' bad' : s >= 0.8 ? ' warn' : '';
+  const b = el('div', { class: 'bar' + level, role: 'img',
     'aria-label': label || Math.round(s * 100) + '%' }, fill);
   return el('div', { class: 'bar-cell' }, b, el('span', { class: 'muted nowrap' }, label || Math.round(s * 100) + '%'));
 }

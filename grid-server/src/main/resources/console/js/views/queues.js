@@ -18,11 +18,11 @@ export default {
     ]));
     const reasons = [...q.byReason].reverse();
     root.append(el('div', { class: 'grid-2' },
-      panel('Pending by wait reason', 'codes from the last scheduling cycle', el('div', { class: 'panel-body' },
+      panel('Pending by wait reason', 'jobs per code from the last scheduling cycle', el('div', { class: 'panel-body' },
         q.byReason.length ? chart('queues-reasons', {
           grid: { left: 16, right: 32, top: 16, bottom: 24, containLabel: true },
           legend: { show: false },
-          xAxis: valueAxis('jobs'),
+          xAxis: valueAxis(''),
           yAxis: { type: 'category', data: reasons.map((r) => r.code), axisLabel: { color: '#475467' } },
           tooltip: { trigger: 'axis', renderMode: 'richText' },
           series: [{ name: 'pending', type: 'bar', data: reasons.map((r) => r.pending), barMaxWidth: 28,

@@ -58,8 +58,8 @@ export default {
     try {
       await (ctx.id ? detail(root, ctx) : list(root, ctx));
     } catch (e) {
-      // a server without the services API answers 404 "no such endpoint" for the list
-      if (e.status === 404 && !ctx.id && /no such endpoint/.test(e.message)) {
+      // the list itself is never "not found": a 404 means this server has no services API
+      if (e.status === 404 && !ctx.id) {
         root.append(el('div', { class: 'notice', data: { test: 'services-unavailable' } },
           'This server has no inference services API.'));
         return;

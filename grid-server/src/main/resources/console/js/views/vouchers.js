@@ -24,16 +24,16 @@ export default {
     ].filter(Boolean)));
     if (items.length) {
       const label = (x) => '#' + x.id + ' ' + x.issuer;
-      root.append(panel('Used and left', 'per voucher', el('div', { class: 'panel-body' }, chart('vouchers', {
+      root.append(panel('Used and left', 'per voucher, ' + cur, el('div', { class: 'panel-body' }, chart('vouchers', {
         grid: { left: 16, right: 32, top: 40, bottom: 24, containLabel: true },
-        xAxis: valueAxis(cur),
+        xAxis: valueAxis(''),
         yAxis: { type: 'category', data: items.map(label), axisLabel: { color: '#475467' } },
         series: [
           { name: 'used', type: 'bar', stack: 'v', data: items.map((x) => Number(x.amount) - Number(x.remaining)),
             color: '#94a3b8', barMaxWidth: 26 },
           { name: 'left', type: 'bar', stack: 'v', data: items.map((x) => Number(x.remaining)), barMaxWidth: 26 },
         ],
-      }))));
+      }, false, items.length <= 3))));
     }
     root.append(panel('Vouchers', ctx.tenant ? 'tenant ' + ctx.tenant : 'all tenants', el('div',
       { class: 'panel-body flush' }, table([
@@ -45,10 +45,10 @@ export default {
         { label: 'Remaining', num: true, value: (x) => el('span', { data: { test: 'voucher-remaining' } },
           money(x.remaining)) },
         { label: 'Left', value: (x) => bar(Number(x.remaining) / Number(x.amount),
-          pct(Number(x.remaining), Number(x.amount))) },
-        { label: 'Share', num: true, value: (x) => pct(Number(x.share), 1) + ' of each charge' },
-        { label: 'Scope', value: (x) => [x.centers.length ? 'centers ' + x.centers.join(', ') : 'any center',
-          x.models.length ? 'models ' + x.models.join(', ') : 'any model'].join(' · ') },
+          pct(Number(x.remaining), Number(x.amount)), true) },
+        { label: 'Pays', num: true, value: (x) => pct(Number(x.share), 1) },
+        { label: 'Scope', cls: 'wrap', value: (x) => [x.centers.length ? x.centers.join(', ') : 'any center',
+          x.models.length ? x.models.join(', ') : 'any model'].join(' · ') },
         { label: 'Valid', cls: 'nowrap', value: (x) => date(x.validFrom) + ' – ' + date(x.validTo) },
       ].filter(Boolean), items, { test: 'vouchers', key: (x) => x.id, empty: 'No vouchers.' }))));
   },

@@ -96,8 +96,13 @@ class ConsoleApiTest {
     @Test
     void theConsoleSourcesInsertNoMarkupAndRunNoInlineScript() throws Exception {
         Path root = Path.of("src/main/resources/console");
+        String index = Files.readString(root.resolve("index.html"));
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
+                if (f.toString().endsWith(".js")) {
+                    // preloaded, so the page fetches all modules at once
+                    assertThat(index).contains("<link rel=\"modulepreload\" href=\"" + root.relativize(f) + "\">");
+                }
                 String text = Files.readString(f);
                 String name = f.toString();
                 if (name.endsWith(".js")) {
