@@ -4,26 +4,8 @@
 # at test time). Runs `apt-get update` only when a package is missing. Must run as root.
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "browser/install.sh: must run as root" >&2; exit 1; fi
-PKGS="chromium chromium-driver fonts-dejavu-core"
-missing=""
-for p in $PKGS; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  echo "browser/install.sh: installing$missing (apt prints its progress below)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  # another install (e.g. scripts/slurm/install.sh) may hold the dpkg lock: wait for it instead of failing
-  APT="apt-get -o DPkg::Lock::Timeout=600"
-  if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
-    echo "browser/install.sh: no package lists yet: apt-get update" >&2
-    $APT update -q
-  fi
-  $APT install -y -q --no-install-recommends $missing || {
-    echo "browser/install.sh: install failed, refreshing package lists and retrying" >&2
-    $APT update -q
-    $APT install -y -q --no-install-recommends $missing
-  }
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/../apt-ensure.sh"
+apt_ensure browser/install.sh chromium chromium-driver fonts-dejavu-core
 for f in /usr/bin/chromium /usr/bin/chromedriver; do
   [ -x "$f" ] || { echo "browser/install.sh: $f is missing after the install" >&2; exit 1; }
 done

@@ -34,9 +34,9 @@ export function chart(name, option, tall, short) {
       animation: false,
       color: PALETTE,
       textStyle: { fontFamily: 'DejaVu Sans, sans-serif' },
-      grid: { left: 56, right: 24, top: 44, bottom: 36, containLabel: true },
+      grid: { left: 24, right: 24, top: 36, bottom: 44, containLabel: true },
       tooltip: { trigger: 'axis', renderMode: 'richText', confine: true },
-      legend: { type: 'scroll', top: 4, right: 8, left: 120 },
+      legend: { type: 'scroll', bottom: 0, left: 16, right: 16 },
       ...option,
     });
     live.add(c);

@@ -63,7 +63,8 @@ export default {
       lineStyle: { type: 'dashed', width: 1.5 }, data: data.times.map(() => capacityP) });
     root.append(el('div', { class: 'grid-2' },
       panel('Allocated cards vs capacity', 'per center and model (dashed: capacity)', el('div', { class: 'panel-body' },
-        chart('utilisation-cards', { xAxis: timeAxis(labels), yAxis: valueAxis('cards'), series: cardSeries }, true))),
+        chart('utilisation-cards', { xAxis: timeAxis(labels), yAxis: valueAxis('cards'), series: cardSeries,
+          legend: { type: 'scroll', bottom: 0, left: 16, right: 16, data: series.map(name) } }, true))),
       panel('Allocated P vs capacity', 'FP16 PFLOPS, stacked', el('div', { class: 'panel-body' },
         chart('utilisation-pflops', { xAxis: timeAxis(labels), yAxis: valueAxis('PFLOPS'), series: pSeries }, true)))));
     root.append(panel('By center and model', 'averages over the range', el('div', { class: 'panel-body flush' },

@@ -25,7 +25,7 @@ export default {
     if (items.length) {
       const label = (x) => '#' + x.id + ' ' + x.issuer;
       root.append(panel('Used and left', 'per voucher, ' + cur, el('div', { class: 'panel-body' }, chart('vouchers', {
-        grid: { left: 16, right: 32, top: 40, bottom: 24, containLabel: true },
+        grid: { left: 16, right: 32, top: 16, bottom: 44, containLabel: true },
         xAxis: valueAxis(''),
         yAxis: { type: 'category', data: items.map(label), axisLabel: { color: '#475467' } },
         series: [

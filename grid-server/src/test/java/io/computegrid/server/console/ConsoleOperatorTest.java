@@ -3,50 +3,13 @@ package io.computegrid.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** The operator's console in headless chromium against a real server: every number is the API's. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConsoleOperatorTest {
-    @TempDir
-    static Path dir;
-    ConsoleWorld world;
-    ConsoleBrowser browser;
-
-    @BeforeAll
-    void start() throws Exception {
-        world = new ConsoleWorld(dir);
-        try {
-            browser = new ConsoleBrowser(world.server.url());
-        } catch (RuntimeException e) {
-            world.close();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    void stop() {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            world.close();
-        }
-    }
-
-    static BigDecimal number(String text) {
-        return new BigDecimal(text.replaceAll("[^0-9.\\-]", ""));
-    }
-
+class ConsoleOperatorTest extends ConsoleBrowserTestBase {
     @Test
     void anOperatorSeesCentersUtilisationQueuesAndRevenueAsTheApiReportsThem() {
         browser.signIn("cg_this-is-not-a-token");

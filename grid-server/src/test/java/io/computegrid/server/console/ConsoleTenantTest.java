@@ -3,50 +3,13 @@ package io.computegrid.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** A tenant member's console in headless chromium: its own jobs only, explain, usage, bills and vouchers as the API has them. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConsoleTenantTest {
-    @TempDir
-    static Path dir;
-    ConsoleWorld world;
-    ConsoleBrowser browser;
-
-    @BeforeAll
-    void start() throws Exception {
-        world = new ConsoleWorld(dir);
-        try {
-            browser = new ConsoleBrowser(world.server.url());
-        } catch (RuntimeException e) {
-            world.close();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    void stop() {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            world.close();
-        }
-    }
-
-    static BigDecimal number(String text) {
-        return ConsoleOperatorTest.number(text);
-    }
-
+class ConsoleTenantTest extends ConsoleBrowserTestBase {
     @Test
     void aMemberSeesItsOwnJobsWithExplainAndItsMoneyAsTheApiReportsIt() {
         browser.signIn(world.acme);
@@ -148,7 +111,7 @@ class ConsoleTenantTest {
         List<BigDecimal> api = new ArrayList<>();
         v.forEach(x -> api.add(new BigDecimal(x.get("remaining").asString())));
         List<BigDecimal> shown = browser.texts("[data-test=voucher-remaining]").stream()
-                .map(ConsoleTenantTest::number).toList();
+                .map(ConsoleBrowserTestBase::number).toList();
         assertThat(shown).usingElementComparator(BigDecimal::compareTo).isEqualTo(api);
         assertThat(shown).isNotEmpty();
         assertThat(browser.chart("vouchers").get("series").get(1).get("data").size()).isEqualTo(v.size());
