@@ -10,8 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** A {@link ConsoleWorld} and a browser on its console for the whole test class; the browser stops first. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ConsoleBrowserTestBase {
+    /** Static: JUnit fills a static temp dir before @BeforeAll (one per test class run). */
     @TempDir
-    Path dir;
+    static Path dir;
     ConsoleWorld world;
     ConsoleBrowser browser;
 
@@ -33,7 +34,9 @@ abstract class ConsoleBrowserTestBase {
                 browser.close();
             }
         } finally {
-            world.close();
+            if (world != null) {
+                world.close();
+            }
         }
     }
 
