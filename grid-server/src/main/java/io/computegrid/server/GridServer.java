@@ -29,6 +29,8 @@ import io.computegrid.server.billing.BillingRoutes;
 import io.computegrid.server.billing.BudgetCheck;
 import io.computegrid.server.billing.FundsGate;
 import io.computegrid.server.billing.MeteringUsageRecorder;
+import io.computegrid.server.console.ConsoleRoutes;
+import io.computegrid.server.stats.StatsRoutes;
 import io.computegrid.server.runtime.BackendRegistry;
 import io.computegrid.server.runtime.CenterMonitor;
 import io.computegrid.server.runtime.JobRuntime;
@@ -161,7 +163,7 @@ public final class GridServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(monitor::checkAll, 0, health.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
 
         List<RouteModule> modules = new ArrayList<>(List.of(new JobRoutes(), new LogRoutes(), new AdminRoutes(),
-                new EventRoutes(), new BillingRoutes(metering)));
+                new EventRoutes(), new BillingRoutes(metering), new ConsoleRoutes(), new StatsRoutes()));
         modules.addAll(extraModules);
         http = new HttpApi(api, modules, () -> ready).start(options.host(), options.port());
         closeInReverse.add(http);

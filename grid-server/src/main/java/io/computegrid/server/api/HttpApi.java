@@ -36,7 +36,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 String path = ctx.path();
-                if (path.equals("/healthz") || path.equals("/readyz")) {
+                if (path.equals("/healthz") || path.equals("/readyz") || modules.stream().anyMatch(m -> m.isPublic(path))) {
                     return;
                 }
                 String auth = ctx.header("Authorization");
