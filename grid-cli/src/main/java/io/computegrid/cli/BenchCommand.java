@@ -11,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code grid bench}: benchmarks that print ratios against a reference measured in the same run. */
 @Command(name = "bench", description = "Run a benchmark and print ratios against a reference measured in the same run.",
-        subcommands = {BenchCommand.SchedulerBenchCommand.class, SubmitBenchCommand.class}, mixinStandardHelpOptions = true)
+        subcommands = {BenchCommand.SchedulerBenchCommand.class, SubmitBenchCommand.class,
+                io.computegrid.cli.bench.JobListBenchCommand.class}, mixinStandardHelpOptions = true)
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -19,7 +20,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err);
-        System.err.println("grid bench: name a benchmark (scheduler, submit)");
+        System.err.println("grid bench: name a benchmark (scheduler, submit, joblist)");
         return 2;
     }
 

@@ -30,6 +30,8 @@ import io.computegrid.server.billing.BillingRoutes;
 import io.computegrid.server.billing.BudgetCheck;
 import io.computegrid.server.billing.FundsGate;
 import io.computegrid.server.billing.MeteringUsageRecorder;
+import io.computegrid.server.console.ConsoleRoutes;
+import io.computegrid.server.stats.StatsRoutes;
 import io.computegrid.server.runtime.BackendRegistry;
 import io.computegrid.server.runtime.CenterMonitor;
 import io.computegrid.server.runtime.JobRuntime;
@@ -164,7 +166,7 @@ public final class GridServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(monitor::checkAll, 0, health.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
 
         List<RouteModule> modules = new ArrayList<>(List.of(new JobRoutes(), new LogRoutes(), new AdminRoutes(),
-                new EventRoutes(), new BillingRoutes(metering)));
+                new EventRoutes(), new BillingRoutes(metering), new ConsoleRoutes(), new StatsRoutes()));
         modules.addAll(agents.routes());
         modules.addAll(extraModules);
         agents.start(runtime, monitor); // just before agents can reach us: their silence counts from here

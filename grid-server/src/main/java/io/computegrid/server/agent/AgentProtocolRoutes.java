@@ -34,9 +34,10 @@ final class AgentProtocolRoutes implements RouteModule {
         this.agents = agents;
     }
 
+    /** No user token is asked for here: these routes check agent credentials (and join tokens) themselves. */
     @Override
-    public Set<String> selfAuthenticatedPrefixes() {
-        return Set.of(AgentApi.PREFIX);
+    public boolean isPublic(String path) {
+        return path.startsWith(AgentApi.PREFIX);
     }
 
     @Override

@@ -30,14 +30,13 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(ApiContext api, List<RouteModule> modules, BooleanSupplier ready) {
         String openapi = openApi();
-        List<String> ownAuth = modules.stream().flatMap(m -> m.selfAuthenticatedPrefixes().stream()).toList();
         this.app = Javalin.create(cfg -> {
             cfg.http.maxRequestSize = MAX_BODY;
             cfg.startup.showJavalinBanner = false;
             cfg.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 String path = ctx.path();
-                if (path.equals("/healthz") || path.equals("/readyz") || ownAuth.stream().anyMatch(path::startsWith)) {
+                if (path.equals("/healthz") || path.equals("/readyz") || modules.stream().anyMatch(m -> m.isPublic(path))) {
                     return;
                 }
                 String auth = ctx.header("Authorization");

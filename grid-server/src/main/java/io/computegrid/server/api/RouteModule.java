@@ -10,8 +10,8 @@ import io.javalin.config.RoutesConfig;
 public interface RouteModule {
     void register(RoutesConfig routes, ApiContext ctx);
 
-    /** Paths under these prefixes skip the bearer-token check: the module authenticates them itself. */
-    default java.util.Set<String> selfAuthenticatedPrefixes() {
-        return java.util.Set.of();
+    /** Paths of this module served without a bearer token (static files); none by default. */
+    default boolean isPublic(String path) {
+        return false;
     }
 }
