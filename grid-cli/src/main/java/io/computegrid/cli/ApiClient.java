@@ -55,6 +55,10 @@ public final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), path));
     }
 
+    public JsonNode delete(String path) {
+        return json(send(request(path).DELETE(), path));
+    }
+
     /** Posts a document as it is (YAML or JSON); the server validates it. */
     public JsonNode postRaw(String path, String text, String contentType) {
         return json(send(request(path).header("Content-Type", contentType)

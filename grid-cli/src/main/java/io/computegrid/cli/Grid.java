@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 AdminCommands.Centers.class, AdminCommands.Tenants.class, AdminCommands.Tenant.class,
                 AdminCommands.Token.class,
                 SimulateCommand.class, BenchCommand.class,
+                io.computegrid.cli.agent.AgentCommand.class, io.computegrid.cli.agent.AgentsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Grid implements Runnable {
     @Override

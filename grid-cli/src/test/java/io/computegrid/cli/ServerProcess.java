@@ -17,6 +17,7 @@ final class ServerProcess implements AutoCloseable {
     final Path data;
     final int port;
     private Process process;
+    private final List<String> extraArgs = new java.util.ArrayList<>();
 
     ServerProcess(Path data) throws IOException {
         this.data = data;
@@ -25,11 +26,20 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** More arguments for {@code grid server} (e.g. {@code --config FILE}), kept for restarts. */
+    ServerProcess with(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
+    }
+
     ServerProcess start() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.computegrid.cli.Grid", "server", "--demo", "--data", data.toString(), "--port", Integer.toString(port)))
-                .redirectErrorStream(true).redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile())
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.computegrid.cli.Grid", "server", "--demo", "--data", data.toString(), "--port", Integer.toString(port)));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        data.resolveSibling(data.getFileName() + ".log").toFile()))
                 .start();
         awaitReady(Duration.ofSeconds(60));
         return this;
@@ -67,6 +77,10 @@ final class ServerProcess implements AutoCloseable {
     String log() throws IOException {
         File f = data.resolveSibling(data.getFileName() + ".log").toFile();
         return f.exists() ? Files.readString(f.toPath()) : "";
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook runs, the embedded PostgreSQL and tasks are left behind. */

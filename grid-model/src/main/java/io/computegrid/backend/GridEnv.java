@@ -31,7 +31,7 @@ public final class GridEnv {
         env.put("GRID_TENANT", r.tenant());
         env.put("GRID_ATTEMPT", Integer.toString(r.attempt()));
         env.put("GRID_TASK_INDEX", Integer.toString(t.index()));
-        env.put("GRID_TASKS", Integer.toString(r.tasks().size()));
+        env.put("GRID_TASKS", Integer.toString(r.gangSize()));
         env.put("GRID_CENTER", r.center());
         env.put("GRID_NODE", t.node());
         env.put("GRID_ACCELERATOR", r.accelerator() == null ? "" : r.accelerator());

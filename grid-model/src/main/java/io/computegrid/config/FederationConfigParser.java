@@ -99,8 +99,8 @@ public final class FederationConfigParser {
         if (b != null) {
             Map<String, String> settings = new LinkedHashMap<>(b.asStringMap());
             String type = settings.remove("type");
-            if (type == null || !Set.of("local", "slurm", "kubernetes").contains(type)) {
-                throw new SpecException(b.path("type"), "must be one of local, slurm, kubernetes");
+            if (type == null || !Set.of("local", "slurm", "kubernetes", "agent").contains(type)) {
+                throw new SpecException(b.path("type"), "must be one of local, slurm, kubernetes, agent");
             }
             backend = new BackendSpec(type, settings);
         }
@@ -122,6 +122,10 @@ public final class FederationConfigParser {
         }
         if (pools.isEmpty() && "local".equals(backend.type())) {
             throw new SpecException(c.path("pools"), "a local center needs at least one pool");
+        }
+        if (!pools.isEmpty() && "agent".equals(backend.type())) {
+            throw new SpecException(c.path("pools"), "an agent center's pools come from the agents that join it; "
+                    + "remove pools (prices go under prices: with center and model)");
         }
         BackendSpec be = backend;
         return c.build(() -> new Center(name, c.string("region", null),

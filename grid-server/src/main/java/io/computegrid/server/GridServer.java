@@ -7,6 +7,7 @@ import io.computegrid.model.Clock;
 import io.computegrid.model.Role;
 import io.computegrid.model.Tenant;
 import io.computegrid.scheduler.Policies;
+import io.computegrid.server.agent.Agents;
 import io.computegrid.server.api.AdminRoutes;
 import io.computegrid.server.api.ApiContext;
 import io.computegrid.server.api.EventRoutes;
@@ -100,6 +101,7 @@ public final class GridServer implements AutoCloseable {
         // subsystem sections are validated here, once, so a bad file stops the start with the field named
         io.computegrid.scheduler.SchedulerSettings.of(cfg);
         HealthSettings.from(cfg);
+        Agents.validate(cfg);
         return cfg;
     }
 
@@ -127,6 +129,7 @@ public final class GridServer implements AutoCloseable {
         JobStore jobs = new JobStore(jdbi, parser);
         BackendRegistry backends = new BackendRegistry();
         closeInReverse.add(backends);
+        Agents agents = Agents.install(jdbi, backends, paths, tokens, bus);
         SchedulingLoop[] loopRef = new SchedulingLoop[1];
         runtime = new JobRuntime(jdbi, jobs, bus, paths, federation, backends, WALL, () -> loopRef[0].wake());
         runtime.usageRecorder(new MeteringUsageRecorder(metering));
@@ -164,9 +167,12 @@ public final class GridServer implements AutoCloseable {
 
         List<RouteModule> modules = new ArrayList<>(List.of(new JobRoutes(), new LogRoutes(), new AdminRoutes(),
                 new EventRoutes(), new BillingRoutes(metering), new ConsoleRoutes(), new StatsRoutes()));
+        modules.addAll(agents.routes());
         modules.addAll(extraModules);
+        agents.start(runtime, monitor); // just before agents can reach us: their silence counts from here
         http = new HttpApi(api, modules, () -> ready).start(options.host(), options.port());
         closeInReverse.add(http);
+        closeInReverse.add(agents); // closed before the HTTP server: waiting polls end at once
         ready = true;
         log.info("ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return this;

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Checks real responses against the hand-kept OpenAPI file: the subset of JSON Schema the file
- * uses (type, required, properties, items, $ref, nullable, enum, oneOf).
+ * uses (type, required, properties, items, $ref, nullable, enum, oneOf, allOf).
  */
 final class OpenApiValidator {
     final OpenAPI api;
@@ -36,6 +36,7 @@ final class OpenApiValidator {
             case "GET" -> item.getGet();
             case "POST" -> item.getPost();
             case "PUT" -> item.getPut();
+            case "DELETE" -> item.getDelete();
             default -> throw new IllegalArgumentException(method);
         };
         if (op == null) {
@@ -70,6 +71,12 @@ final class OpenApiValidator {
         if (v == null || v.isNull()) {
             if (!Boolean.TRUE.equals(s.getNullable())) {
                 errors.add(at + ": null but not nullable");
+            }
+            return;
+        }
+        if (s instanceof ComposedSchema c && c.getAllOf() != null) {
+            for (Schema part : c.getAllOf()) {
+                check(v, part, at, errors);
             }
             return;
         }

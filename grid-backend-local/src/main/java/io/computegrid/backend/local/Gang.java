@@ -26,6 +26,8 @@ final class Gang {
     final Path workDir;
     final List<Task> tasks;
     volatile String handle = "";
+    /** The rendezvous port this gang keeps from being handed out as a serving port, 0 for none. */
+    int heldMasterPort;
 
     // guarded by this
     String stopReason;

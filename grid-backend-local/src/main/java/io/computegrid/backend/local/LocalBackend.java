@@ -55,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * {@code --- attempt K ---} header and a {@code --- attempt K: <reason> (exit X) ---} footer. Tasks run in
  * {@link LocalBackendOptions#workDir} (by default {@code <job dir>/work} next to {@code <job dir>/logs}).
  *
+ * <p>A request with a {@link io.computegrid.backend.Rendezvous} is part of a gang spread over several backends
+ * (agents): its tasks see that meeting point and gang size instead of 127.0.0.1 and a port picked here. Serving
+ * ports come from {@link LocalBackendOptions#ports} when set (an agent's reserved range).
+ *
  * <p>After a restart of the server, {@link #reconcile} kills what is left of old tasks and answers UNKNOWN, so that
  * the server requeues them (docs/decisions/local-restart-requeue.md). {@link #close} kills everything it started
  * without reporting it.
@@ -81,6 +85,7 @@ public final class LocalBackend implements Backend {
     private final Map<Gang.Key, Gang> gangs = new ConcurrentHashMap<>();
     private final Object launchLock = new Object();
     private final CardLedger cards = new CardLedger();
+    private final ServicePorts servicePorts;
     private volatile boolean closing;
 
     public LocalBackend(String centerName, BackendListener listener) {
@@ -94,6 +99,7 @@ public final class LocalBackend implements Backend {
         this.setsid = Signals.findProgram("setsid", List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid")))
                 .orElse(null);
         this.taskProcesses = new TaskProcesses(setsid, LaunchSupport.baseEnv(System.getenv()));
+        this.servicePorts = new ServicePorts(options.ports());
         if (setsid == null) {
             LOG.warn("center {}: no setsid program (util-linux); tasks share the server's process group and only "
                     + "their descendants can be stopped", center);
@@ -162,32 +168,43 @@ public final class LocalBackend implements Backend {
             throw new BackendException("cannot create the directories of job " + r.jobId() + ": " + e, false, e);
         }
         int port;
-        try {
-            port = LaunchSupport.freeLoopbackPort();
-        } catch (IOException e) {
-            throw new BackendException("no free loopback port for the rendezvous: " + e.getMessage(), true, e);
+        if (r.rendezvous() != null) { // the gang spans backends: its meeting point was chosen for all of them
+            port = r.rendezvous().masterPort();
+        } else {
+            try {
+                port = LaunchSupport.freeLoopbackPort();
+            } catch (IOException e) {
+                throw new BackendException("no free loopback port for the rendezvous: " + e.getMessage(), true, e);
+            }
         }
         List<Task> tasks = new ArrayList<>();
         List<ProcessBuilder> builders = new ArrayList<>();
-        for (TaskLaunch t : r.tasks()) {
-            Path log = r.logDir().resolve("task-" + t.index() + ".log");
-            List<Card> cards = new ArrayList<>();
-            for (int c : t.cards()) {
-                cards.add(new Card(t.node(), c, t.milliPerCard()));
-            }
-            Task task = new Task(t.index(), log, cards);
-            if (r.exposePort()) {
-                try {
-                    task.servicePort = LaunchSupport.freeLoopbackPort();
-                } catch (IOException e) {
-                    throw new BackendException("no free loopback port for a serving task: " + e.getMessage(), true, e);
+        boolean heldMaster = servicePorts.hold(port);
+        try {
+            for (TaskLaunch t : r.tasks()) {
+                Path log = r.logDir().resolve("task-" + t.index() + ".log");
+                List<Card> cards = new ArrayList<>();
+                for (int c : t.cards()) {
+                    cards.add(new Card(t.node(), c, t.milliPerCard()));
                 }
+                Task task = new Task(t.index(), log, cards);
+                tasks.add(task);
+                if (r.exposePort()) {
+                    try {
+                        task.servicePort = servicePorts.take();
+                    } catch (IOException e) {
+                        throw new BackendException("no free port for a serving task: " + e.getMessage(), true, e);
+                    }
+                }
+                // all checks before any process exists
+                builders.add(taskProcesses.builder(r, t, port, task.servicePort, workDir, log));
             }
-            tasks.add(task);
-            // all checks before any process exists
-            builders.add(taskProcesses.builder(r, t, port, task.servicePort, workDir, log));
+        } catch (BackendException | RuntimeException e) {
+            releasePorts(tasks, heldMaster ? port : 0);
+            throw e;
         }
         Gang g = new Gang(r, workDir, tasks);
+        g.heldMasterPort = heldMaster ? port : 0;
         g.lastCheckpointMillis = Checkpoints.newestMillis(r.checkpointDir()); // older files are not news
         gangs.put(g.key, g);
 
@@ -437,6 +454,7 @@ public final class LocalBackend implements Backend {
             }
         }
         cards.release(t.cards);
+        releasePorts(List.of(t), last ? g.heldMasterPort : 0);
         TaskProcesses.appendLog(t.log, "--- attempt " + g.request.attempt() + ": " + reason + " (exit " + code + ") ---");
         if (last) {
             pollCheckpoint(g); // a checkpoint written just before the end is reported before the exit
@@ -533,6 +551,17 @@ public final class LocalBackend implements Backend {
             events.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void releasePorts(List<Task> tasks, int masterPort) {
+        for (Task t : tasks) {
+            if (t.servicePort > 0) {
+                servicePorts.release(t.servicePort);
+            }
+        }
+        if (masterPort > 0) {
+            servicePorts.release(masterPort);
         }
     }
 

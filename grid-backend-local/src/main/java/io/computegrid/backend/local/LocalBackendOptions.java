@@ -14,9 +14,33 @@ import java.util.function.Function;
  * @param reconcileGrace         SIGTERM to SIGKILL time for stale processes found by {@code reconcile} (the
  *                               server waits for it while starting, so keep it short)
  * @param workDir                the working directory of a job's tasks, shared by all its attempts
+ * @param ports                  where serving ports (GRID_PORT) come from: null for any free loopback port, or a range
+ *                               reserved for tasks (an agent's {@code --ports}), probed on all interfaces
  */
 public record LocalBackendOptions(Duration killGrace, Duration checkpointPollInterval, Duration reconcileGrace,
-                                  Function<LaunchRequest, Path> workDir) {
+                                  Function<LaunchRequest, Path> workDir, PortRange ports) {
+    /** Ports {@code from..to}, both included. */
+    public record PortRange(int from, int to) {
+        public PortRange {
+            if (from < 1 || to > 65535 || from > to) {
+                throw new IllegalArgumentException("port range " + from + "-" + to + " must lie within 1-65535, low to high");
+            }
+        }
+
+        public int size() {
+            return to - from + 1;
+        }
+
+        public boolean contains(int port) {
+            return port >= from && port <= to;
+        }
+
+        @Override
+        public String toString() {
+            return from + "-" + to;
+        }
+    }
+
     public LocalBackendOptions {
         Objects.requireNonNull(killGrace, "killGrace");
         Objects.requireNonNull(checkpointPollInterval, "checkpointPollInterval");
@@ -33,23 +57,27 @@ public record LocalBackendOptions(Duration killGrace, Duration checkpointPollInt
     /** 5 s kill grace, 1 s checkpoint poll, 2 s reconcile grace, {@link #defaultWorkDir}. */
     public static LocalBackendOptions defaults() {
         return new LocalBackendOptions(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2),
-                LocalBackendOptions::defaultWorkDir);
+                LocalBackendOptions::defaultWorkDir, null);
     }
 
     public LocalBackendOptions withKillGrace(Duration d) {
-        return new LocalBackendOptions(d, checkpointPollInterval, reconcileGrace, workDir);
+        return new LocalBackendOptions(d, checkpointPollInterval, reconcileGrace, workDir, ports);
     }
 
     public LocalBackendOptions withCheckpointPollInterval(Duration d) {
-        return new LocalBackendOptions(killGrace, d, reconcileGrace, workDir);
+        return new LocalBackendOptions(killGrace, d, reconcileGrace, workDir, ports);
     }
 
     public LocalBackendOptions withReconcileGrace(Duration d) {
-        return new LocalBackendOptions(killGrace, checkpointPollInterval, d, workDir);
+        return new LocalBackendOptions(killGrace, checkpointPollInterval, d, workDir, ports);
     }
 
     public LocalBackendOptions withWorkDir(Function<LaunchRequest, Path> f) {
-        return new LocalBackendOptions(killGrace, checkpointPollInterval, reconcileGrace, f);
+        return new LocalBackendOptions(killGrace, checkpointPollInterval, reconcileGrace, f, ports);
+    }
+
+    public LocalBackendOptions withPorts(PortRange r) {
+        return new LocalBackendOptions(killGrace, checkpointPollInterval, reconcileGrace, workDir, r);
     }
 
     /**

@@ -24,10 +24,13 @@ final class Requests {
         if (r.maxRuntime() != null && r.maxRuntime().isNegative()) {
             throw invalid("maxRuntime is negative");
         }
+        if (r.gangSize() < r.tasks().size()) {
+            throw invalid("the gang has " + r.gangSize() + " tasks but the request carries " + r.tasks().size());
+        }
         Set<Integer> indices = new HashSet<>();
         for (TaskLaunch t : r.tasks()) {
-            if (t.index() < 0 || t.index() >= r.tasks().size() || !indices.add(t.index())) {
-                throw invalid("task indices must be 0.." + (r.tasks().size() - 1) + " without repeats");
+            if (t.index() < 0 || t.index() >= r.gangSize() || !indices.add(t.index())) {
+                throw invalid("task indices must be 0.." + (r.gangSize() - 1) + " without repeats");
             }
             if (t.node() == null) {
                 throw invalid("task " + t.index() + " has no node");

@@ -32,7 +32,8 @@ final class TaskProcesses {
     ProcessBuilder builder(LaunchRequest r, TaskLaunch t, int port, int servicePort, Path workDir, Path log)
             throws BackendException {
         Map<String, String> env = new LinkedHashMap<>(baseEnv);
-        env.putAll(GridEnv.forTask(r, t, LocalBackend.MASTER_ADDR, port, servicePort));
+        String master = r.rendezvous() == null ? LocalBackend.MASTER_ADDR : r.rendezvous().masterAddr();
+        env.putAll(GridEnv.forTask(r, t, master, port, servicePort));
         List<String> argv = new ArrayList<>();
         if (setsid != null) {
             // the JVM's child is never a group leader, so setsid calls setsid(2) and execs in place: same pid

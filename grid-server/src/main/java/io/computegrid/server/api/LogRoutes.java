@@ -45,7 +45,7 @@ public final class LogRoutes implements RouteModule {
                 Path p = api.paths().log(j.id(), task);
                 if (follow) {
                     long id = j.id();
-                    ctx.result(new TailStream(p, () -> api.jobs().find(id).map(x -> x.state().isTerminal()).orElse(true)));
+                    stream(ctx, new TailStream(p, () -> api.jobs().find(id).map(x -> x.state().isTerminal()).orElse(true)));
                 } else {
                     String text = LogTail.read(p, tail);
                     ctx.result(text != null ? text : LogTail.of(fromBackend(api, j, task), tail));
@@ -61,6 +61,24 @@ public final class LogRoutes implements RouteModule {
             }
             ctx.result(all.toString());
         });
+    }
+
+    /**
+     * Writes what the tail yields as it comes, flushing each piece: a result stream would sit in the server's
+     * response buffer until the job ended, and a follower would see nothing while the task runs.
+     */
+    private static void stream(io.javalin.http.Context ctx, TailStream tail) throws IOException {
+        java.io.OutputStream out = ctx.res().getOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        try (tail) {
+            while ((n = tail.read(buf, 0, buf.length)) > 0) {
+                out.write(buf, 0, n);
+                out.flush();
+            }
+        } catch (org.eclipse.jetty.io.EofException gone) {
+            // the follower hung up (Ctrl-C): nothing to answer
+        }
     }
 
     /**

@@ -32,9 +32,7 @@ public final class TokenService {
     }
 
     public Issued create(Role role, String tenant, String name) {
-        byte[] b = new byte[32];
-        random.nextBytes(b);
-        String token = "cg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        String token = secret("cg_");
         long id = jdbi.withHandle(h -> h.createUpdate(
                         "INSERT INTO tokens(hash, role, tenant, name) VALUES (:h, :r, :t, :n)")
                 .bind("h", hash(token)).bind("r", role.name()).bind("t", tenant).bind("n", name)
@@ -74,7 +72,15 @@ public final class TokenService {
                 .bind("r", role.name()).mapTo(Long.class).one()) > 0;
     }
 
-    static String hash(String token) {
+    /** 256 random bits, URL-safe, after a prefix that says what the secret is for (cg_, cgj_ for join tokens...). */
+    public String secret(String prefix) {
+        byte[] b = new byte[32];
+        random.nextBytes(b);
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** How secrets are stored: hex SHA-256 (see docs/decisions/auth-token-hashes.md). */
+    public static String hash(String token) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(d);

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the remote centers (Slurm, Kubernetes). Each check pings the backend and reads its
+ * Watches the remote centers (Slurm, Kubernetes, agents). Each check pings the backend and reads its
  * capacity. A center that fails is DEGRADED at once and DOWN after {@code downAfter}: its jobs are
  * requeued (to resume from their checkpoints elsewhere) and its cards leave the snapshot. When it
  * answers again it is UP, and whatever it still runs for requeued jobs is cancelled there.
@@ -58,6 +58,15 @@ public final class CenterMonitor {
             } catch (RuntimeException e) {
                 log.warn("center {}: check failed unexpectedly: {}", c.name(), e.toString());
             }
+        }
+    }
+
+    /** Checks one center at once (an agent joined, left or fell silent) instead of at the next round. */
+    public void checkNow(String center) {
+        Optional<Center> c = federation.current().center(center);
+        Optional<Backend> b = backends.get(center);
+        if (c.isPresent() && b.isPresent()) {
+            check(c.get(), b.get());
         }
     }
 
@@ -106,8 +115,11 @@ public final class CenterMonitor {
                 changes += h.createUpdate("""
                         INSERT INTO nodes(name, center, pool, accelerator, cards, cpu_milli, memory_mib, schedulable,
                             foreign_busy_cards) VALUES (:name, :c, :p, :a, :cards, :cpu, :mem, :up, :busy)
-                        ON CONFLICT (name) DO UPDATE SET cards = :cards, schedulable = :up, foreign_busy_cards = :busy
-                        WHERE nodes.cards <> :cards OR nodes.schedulable <> :up OR nodes.foreign_busy_cards <> :busy""")
+                        ON CONFLICT (name) DO UPDATE SET cards = :cards, schedulable = :up, foreign_busy_cards = :busy,
+                            pool = :p, accelerator = :a, cpu_milli = :cpu, memory_mib = :mem
+                        WHERE nodes.cards <> :cards OR nodes.schedulable <> :up OR nodes.foreign_busy_cards <> :busy
+                            OR nodes.pool <> :p OR nodes.accelerator <> :a OR nodes.cpu_milli <> :cpu
+                            OR nodes.memory_mib <> :mem""")
                         .bind("name", name).bind("c", c.name()).bind("p", n.pool()).bind("a", n.accelerator())
                         .bind("cards", n.cards()).bind("cpu", Math.max(1, n.cpuMilli())).bind("mem", Math.max(1, n.memoryMiB()))
                         .bind("up", n.up()).bind("busy", n.foreignBusyCards()).execute();

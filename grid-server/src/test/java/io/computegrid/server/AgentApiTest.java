@@ -1,0 +1,301 @@
+package io.computegrid.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.computegrid.server.api.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The agent protocol and the operators' agent endpoints as an agent and an operator call them over HTTP: every
+ * answer checked against the OpenAPI file, reports and log chunks repeated (nothing changes twice), bad input
+ * (nothing changes at all), and a silent agent's node leaving scheduling.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgentApiTest {
+    static final String CONFIG = """
+            centers:
+              - name: cloud
+                pools: [{name: a100, accelerator: nvidia-a100, nodes: 1, acceleratorsPerNode: 8}]
+              - name: field
+                backend: {type: agent}
+              - name: quick
+                backend: {type: agent, heartbeatInterval: 200ms, downAfter: 1s}
+            tenants:
+              - name: acme
+                quota: {nvidia-a100: 8, nvidia-t4: 8, nvidia-l40s: 8}
+            health: {checkInterval: 1s}
+            """;
+    @TempDir
+    static Path dir;
+    TestServer s;
+    String admin;
+    String member;
+    OpenApiValidator v;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path config = dir.resolve("fed.yaml");
+        Files.writeString(config, CONFIG);
+        s = new TestServer(dir.resolve("data"), config);
+        admin = s.adminToken();
+        member = s.call("POST", "/api/v1/tokens", admin, "{\"tenant\": \"acme\", \"role\": \"member\"}").json()
+                .get("token").asString();
+        v = new OpenApiValidator(s.call("GET", "/api/v1/openapi.json", admin, null).body());
+    }
+
+    @AfterAll
+    void stop() {
+        s.close();
+    }
+
+    /** Calls and checks the answer against the OpenAPI file (path template, method, expected status). */
+    TestServer.Res checked(String method, String template, String path, String token, String body, int status) {
+        TestServer.Res r = s.call(method, path, token, body);
+        assertThat(r.status()).as(method + " " + path + ": " + r.body()).isEqualTo(status);
+        assertThat(v.validate(r.json(), v.responseSchema(template, method, status))).as(method + " " + path).isEmpty();
+        return r;
+    }
+
+    String joinToken(String center) {
+        return checked("POST", "/api/v1/agents/join-tokens", "/api/v1/agents/join-tokens", admin,
+                "{\"center\": \"" + center + "\", \"ttl\": \"1h\"}", 201).json().get("token").asString();
+    }
+
+    static String registration(String name, String model, String session) {
+        return Json.MAPPER.writeValueAsString(Map.of("name", name, "accelerator", model, "cards", 2, "cpuMilli", 4000,
+                "memoryMiB", 8192, "address", "127.0.0.9", "portFrom", 40_000, "portTo", 40_049, "session", session,
+                "version", "test"));
+    }
+
+    /** The agent tables, and the jobs, tasks and events of one job (tests run side by side on one server). */
+    String fingerprint(long job) {
+        return s.server.database().jdbi().withHandle(h -> h.createQuery("""
+                SELECT (SELECT string_agg(name || ':' || status || ':' || session, ',' ORDER BY id) FROM agents) || '/'
+                    || (SELECT count(*) FROM agent_join_tokens) || '/'
+                    || (SELECT string_agg(id || ':' || type || ':' || (acked_at IS NULL), ',' ORDER BY id) FROM agent_commands)
+                    || '/' || (SELECT count(*) FROM agent_tasks) || '/' || (SELECT count(*) FROM agent_log_bases) || '/'
+                    || (SELECT count(*) FROM events WHERE job_id = :j) || '/'
+                    || COALESCE((SELECT string_agg(state || ':' || COALESCE(exit_code, -1) || ':' || COALESCE(handle, ''), ','
+                                 ORDER BY idx) FROM tasks WHERE job_id = :j), '') || '/'
+                    || COALESCE((SELECT state || ':' || attempt FROM jobs WHERE id = :j), '')""")
+                .bind("j", job).mapTo(String.class).one());
+    }
+
+    String fingerprint() {
+        return fingerprint(0);
+    }
+
+    @Test
+    void joinTokensAreForOperatorsAndAgentCentersOnly() {
+        JsonNode t = checked("POST", "/api/v1/agents/join-tokens", "/api/v1/agents/join-tokens", admin,
+                "{\"center\": \"field\"}", 201).json();
+        assertThat(t.get("token").asString()).startsWith("cgj_");
+        String before = fingerprint();
+        checked("POST", "/api/v1/agents/join-tokens", "/api/v1/agents/join-tokens", admin, "{\"center\": \"cloud\"}", 422);
+        checked("POST", "/api/v1/agents/join-tokens", "/api/v1/agents/join-tokens", admin, "{\"center\": \"mars\"}", 422);
+        checked("POST", "/api/v1/agents/join-tokens", "/api/v1/agents/join-tokens", admin,
+                "{\"center\": \"field\", \"ttl\": \"soon\"}", 400);
+        checked("POST", "/api/v1/agents/join-tokens", "/api/v1/agents/join-tokens", admin,
+                "{\"center\": \"field\", \"ttl\": \"400d\"}", 400);
+        checked("POST", "/api/v1/agents/join-tokens", "/api/v1/agents/join-tokens", member, "{\"center\": \"field\"}", 403);
+        checked("POST", "/api/v1/agents/join-tokens", "/api/v1/agents/join-tokens", null, "{\"center\": \"field\"}", 401);
+        checked("GET", "/api/v1/agents", "/api/v1/agents", member, null, 403);
+        checked("DELETE", "/api/v1/agents/join-tokens/{id}", "/api/v1/agents/join-tokens/424242", admin, null, 404);
+        assertThat(fingerprint()).isEqualTo(before);
+        checked("DELETE", "/api/v1/agents/join-tokens/{id}", "/api/v1/agents/join-tokens/" + t.get("id").asLong(),
+                admin, null, 200);
+        TestServer.Res refused = s.call("POST", "/api/v1/agent/register", t.get("token").asString(),
+                registration("late", "nvidia-t4", "s0"));
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.json().get("detail").asString()).contains("revoked");
+    }
+
+    @Test
+    void anAgentsWholeConversationMatchesTheOpenApiFileAndNothingHappensTwice() throws Exception {
+        String session = UUID.randomUUID().toString();
+        JsonNode joined = checked("POST", "/api/v1/agent/register", "/api/v1/agent/register", joinToken("field"),
+                registration("box1", "nvidia-l40s", session), 201).json();
+        String cred = joined.get("credential").asString();
+        assertThat(cred).startsWith("cga_");
+        assertThat(joined.get("node").asString()).isEqualTo("field-box1");
+        assertThat(joined.get("pool").asString()).isEqualTo("nvidia-l40s-x2");
+        JsonNode again = checked("POST", "/api/v1/agent/register", "/api/v1/agent/register", cred,
+                registration("box1", "nvidia-l40s", session), 200).json();
+        assertThat(again.get("credential").isNull()).isTrue();
+        String empty = "{\"session\": \"" + session + "\", \"tasks\": [], \"checkpoints\": []}";
+        checked("POST", "/api/v1/agent/status", "/api/v1/agent/status", cred, empty, 200);
+        checked("POST", "/api/v1/agent/poll", "/api/v1/agent/poll", cred, "{\"ack\": [], \"waitMillis\": 0}", 200);
+        awaitNode("field-box1");
+
+        long id = s.submit(member, TestServer.spec("onbox", null, 1, "nvidia-l40s", 2, "[\"sleep\", \"60\"]", null));
+        s.await(member, id, Duration.ofSeconds(30), "ADMITTED");
+        // the launch waits for the agent, durable, until acknowledged
+        JsonNode poll = checked("POST", "/api/v1/agent/poll", "/api/v1/agent/poll", cred,
+                "{\"ack\": [], \"waitMillis\": 5000}", 200).json();
+        JsonNode launch = poll.get("commands").get(0);
+        assertThat(launch.get("type").asString()).isEqualTo("LAUNCH");
+        assertThat(launch.get("launch").get("masterAddr").asString()).isEqualTo("127.0.0.9");
+        assertThat(launch.get("launch").get("masterPort").asInt()).isBetween(40_000, 40_049);
+        assertThat(launch.get("launch").get("gangSize").asInt()).isEqualTo(1);
+        JsonNode redelivered = s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [], \"waitMillis\": 0}").json();
+        assertThat(redelivered.get("commands")).hasSize(1);
+
+        String running = "{\"session\": \"" + session + "\", \"tasks\": [{\"jobId\": " + id + ", \"attempt\": 1, "
+                + "\"index\": 0, \"state\": \"RUNNING\", \"handle\": \"pid:4242:77\", \"port\": 0}], \"checkpoints\": []}";
+        checked("POST", "/api/v1/agent/status", "/api/v1/agent/status", cred, running, 200);
+        assertThat(s.job(member, id).get("state").asString()).isEqualTo("RUNNING");
+        s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [" + launch.get("id").asLong() + "], \"waitMillis\": 0}");
+        String once = fingerprint(id);
+        // the same report and the same acknowledgement again (a lost answer, a reconnect): nothing changes
+        s.call("POST", "/api/v1/agent/status", cred, running);
+        JsonNode afterAck = s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [" + launch.get("id").asLong()
+                + "], \"waitMillis\": 0}").json();
+        assertThat(afterAck.get("commands")).isEmpty();
+        assertThat(fingerprint(id)).isEqualTo(once);
+
+        // log chunks: once each, however often they come; an overlap adds only its tail; a gap says where to resume
+        String logs = "/api/v1/agent/logs?job=" + id + "&attempt=1&task=0&offset=";
+        TestServer.Res first = s.call("POST", logs + "0", cred, "hello\n", "application/octet-stream");
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(v.validate(first.json(), v.responseSchema("/api/v1/agent/logs", "POST", 200))).isEmpty();
+        assertThat(first.json().get("next").asLong()).isEqualTo(6);
+        s.call("POST", logs + "0", cred, "hello\n", "application/octet-stream");
+        s.call("POST", logs + "3", cred, "lo\nworld\n", "application/octet-stream");
+        JsonNode gap = s.call("POST", logs + "100", cred, "lost?\n", "application/octet-stream").json();
+        assertThat(gap.get("next").asLong()).isEqualTo(12);
+        assertThat(Files.readString(s.server.api().paths().log(id, 0))).isEqualTo("hello\nworld\n");
+        assertThat(s.call("GET", "/api/v1/jobs/" + id + "/logs", member, null).body()).isEqualTo("hello\nworld\n");
+
+        JsonNode agents = checked("GET", "/api/v1/agents", "/api/v1/agents?center=field", admin, null, 200).json();
+        assertThat(agents.get("items").get(0).get("tasks").get(0).get("jobId").asLong()).isEqualTo(id);
+
+        String exited = running.replace("\"RUNNING\"", "\"EXITED\"").replace("\"port\": 0", "\"port\": 0, \"exitCode\": 0, "
+                + "\"reason\": \"exited\"");
+        JsonNode reply = checked("POST", "/api/v1/agent/status", "/api/v1/agent/status", cred, exited, 200).json();
+        assertThat(reply.get("forget").toString()).contains("\"jobId\":" + id);
+        assertThat(s.job(member, id).get("state").asString()).isEqualTo("SUCCEEDED");
+        String done = fingerprint(id);
+        assertThat(s.call("POST", "/api/v1/agent/status", cred, exited).json().get("forget").toString())
+                .contains("\"jobId\":" + id);
+        assertThat(fingerprint(id)).isEqualTo(done);
+        checked("POST", "/api/v1/agent/leave", "/api/v1/agent/leave", cred,
+                "{\"session\": \"" + session + "\", \"reason\": \"test\"}", 200);
+        assertThat(s.call("GET", "/api/v1/agents?center=field", admin, null).json().toString()).contains("\"LEFT\"");
+    }
+
+    @Test
+    void badAgentCallsAreRefusedAndChangeNothing() {
+        String jt = joinToken("field");
+        String session = "s-bad";
+        String cred = s.call("POST", "/api/v1/agent/register", jt, registration("box2", "nvidia-t4", session)).json()
+                .get("credential").asString();
+        String before = fingerprint();
+        record Bad(String path, String token, String body, int status, String says) {
+        }
+        for (Bad b : List.of(
+                new Bad("/api/v1/agent/register", jt, registration("box3", "nvidia-z9", "x"), 422, "accelerator"),
+                new Bad("/api/v1/agent/register", jt, registration("bad name", "nvidia-t4", "x"), 400, "name"),
+                new Bad("/api/v1/agent/register", jt, registration("box3", "nvidia-t4", "x").replace("40049", "39000"),
+                        400, "portFrom"),
+                new Bad("/api/v1/agent/register", jt, "{not json", 400, "body"),
+                new Bad("/api/v1/agent/register", jt, registration("box2", "nvidia-t4", "another"), 409, "connected"),
+                new Bad("/api/v1/agent/register", "cgj_unknown_join_token_xxxxxxxx", registration("box3", "nvidia-t4", "x"),
+                        401, "not valid"),
+                new Bad("/api/v1/agent/register", member, registration("box3", "nvidia-t4", "x"), 403, "user token"),
+                new Bad("/api/v1/agent/status", cred, "{\"session\": \"stale\", \"tasks\": []}", 409, "register again"),
+                new Bad("/api/v1/agent/status", "cga_forged_credential_xxxxxxxxxxxx", "{}", 401, "credential"),
+                new Bad("/api/v1/agent/status", admin, "{}", 403, "user token"),
+                new Bad("/api/v1/agent/logs?job=1&attempt=1&task=0", cred, "x", 400, "offset"),
+                new Bad("/api/v1/agent/logs?job=987654&attempt=1&task=0&offset=0", cred, "x", 404, "no job"))) {
+            TestServer.Res r = s.call("POST", b.path(), b.token(), b.body());
+            assertThat(r.status()).as(b.path() + " " + b.body() + " -> " + r.body()).isEqualTo(b.status());
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(r.json().get("detail").asString()).contains(b.says()).doesNotContain("Exception");
+        }
+        assertThat(fingerprint()).isEqualTo(before);
+        // an agent credential is no user token
+        assertThat(s.call("GET", "/api/v1/jobs", cred, null).status()).isEqualTo(401);
+        assertThat(s.call("GET", "/api/v1/agents", cred, null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aSilentAgentsNodeLeavesSchedulingItsJobIsRequeuedAndItsAttemptCancelledWhenItIsBack() throws Exception {
+        String session = "s-quick";
+        String cred = s.call("POST", "/api/v1/agent/register", joinToken("quick"), registration("q1", "nvidia-t4",
+                session)).json().get("credential").asString();
+        // heartbeats every 200 ms, as the center asks, until the agent falls silent below
+        java.util.concurrent.atomic.AtomicReference<String> beat = new java.util.concurrent.atomic.AtomicReference<>(
+                "{\"session\": \"" + session + "\", \"tasks\": []}");
+        Thread heart = new Thread(() -> {
+            while (beat.get() != null) {
+                s.call("POST", "/api/v1/agent/status", cred, beat.get());
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        heart.setDaemon(true);
+        heart.start();
+        awaitNode("quick-q1");
+        long id = s.submit(member, TestServer.spec("quiet", null, 1, "nvidia-t4", 1, "[\"sleep\", \"60\"]",
+                "centers: [quick]\n"));
+        s.await(member, id, Duration.ofSeconds(30), "ADMITTED");
+        long launch = s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [], \"waitMillis\": 5000}").json()
+                .get("commands").get(0).get("id").asLong();
+        String running = "{\"session\": \"" + session + "\", \"tasks\": [{\"jobId\": " + id + ", \"attempt\": 1, "
+                + "\"index\": 0, \"state\": \"RUNNING\", \"handle\": \"pid:4343:77\", \"port\": 0}]}";
+        s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [" + launch + "], \"waitMillis\": 0}");
+        s.call("POST", "/api/v1/agent/status", cred, running);
+        assertThat(s.job(member, id).get("state").asString()).isEqualTo("RUNNING");
+        beat.set(null);
+        heart.join();
+        // silence: after downAfter (1 s) the node takes no work and the job waits again (no other node has it)
+        JsonNode pending = s.await(member, id, Duration.ofSeconds(30), "PENDING");
+        assertThat(pending.get("reason").asString()).contains("silent");
+        assertThat(s.call("GET", "/api/v1/agents?center=quick", admin, null).json().toString()).contains("\"DOWN\"");
+        // back: it reports the old attempt as running and is told to kill it
+        s.call("POST", "/api/v1/agent/status", cred, running);
+        JsonNode cmds = s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [], \"waitMillis\": 5000}").json()
+                .get("commands");
+        JsonNode cancel = null;
+        for (JsonNode c : cmds) {
+            if (c.get("type").asString().equals("CANCEL") && c.get("jobId").asLong() == id) {
+                cancel = c;
+            }
+        }
+        assertThat(cancel).as(cmds.toString()).isNotNull();
+        assertThat(cancel.get("attempt").asInt()).isEqualTo(1);
+        s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [" + cancel.get("id").asLong() + "], \"waitMillis\": 0}");
+        JsonNode events = s.call("GET", "/api/v1/jobs/" + id + "/events", member, null).json();
+        assertThat(events.toString()).contains("ORPHAN_CANCELLED").contains("LOST");
+        assertThat(s.call("GET", "/api/v1/agents?center=quick", admin, null).json().toString()).contains("\"UP\"");
+        s.call("POST", "/api/v1/jobs/" + id + "/cancel", member, "{}");
+        s.await(member, id, Duration.ofSeconds(30), "CANCELLED");
+    }
+
+    private void awaitNode(String node) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long n = s.server.database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM nodes WHERE name = :n AND schedulable").bind("n", node).mapTo(Long.class).one());
+            if (n > 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("node " + node + " never became schedulable");
+    }
+}
