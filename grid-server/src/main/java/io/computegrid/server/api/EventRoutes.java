@@ -11,7 +11,7 @@ public final class EventRoutes implements RouteModule {
             Principal who = Api.principal(client.ctx());
             String jobFilter = client.ctx().queryParam("job");
             client.keepAlive();
-            client.sendComment("connected");
+            // subscribe before saying "connected": a client that submits once it sees the comment must get the event
             Runnable unsubscribe = api.bus().subscribe(e -> {
                 if (!who.canAccessTenant(e.tenant())) {
                     return;
@@ -24,6 +24,7 @@ public final class EventRoutes implements RouteModule {
                 }
             });
             client.onClose(unsubscribe);
+            client.sendComment("connected");
         });
     }
 }
