@@ -22,7 +22,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Whatever the order of clean hand-overs, killed leader sessions and writes: the epoch only grows, and a
  * write at any epoch but the current one never changes a row (it fails with the fence's SQLSTATE).
  */
-class EpochProperties {
+class EpochPropertiesTest {
     enum Step { HAND_OVER, KILL_LEADER_SESSION, WRITE_STALE, WRITE_CURRENT, WRITE_FUTURE }
 
     static SharedPostgres shared;
