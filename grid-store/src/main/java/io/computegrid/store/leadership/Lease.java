@@ -90,6 +90,11 @@ public final class Lease implements AutoCloseable {
         return true;
     }
 
+    /** How long ago the last successful renewal was sent: the age of what this lease knows of the database. */
+    public Duration sinceRenewal() {
+        return Duration.ofNanos(System.nanoTime() - renewedSentNanos);
+    }
+
     /** Throws unless this server may still act (call right before anything done outside the database). */
     public void check() {
         if (!isValid()) {
@@ -141,7 +146,7 @@ public final class Lease implements AutoCloseable {
             renewedSentNanos = sent;
         } catch (SQLException e) {
             if (!closed) {
-                lose("the database session holding leadership failed: "
+                lose("the database connection holding leadership failed: "
                         + (e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("")));
             }
             return;

@@ -18,7 +18,7 @@ import java.time.Duration;
 public record LeaseTiming(Duration poll, Duration renew, Duration leaseTimeout, Duration serverIdleTimeout,
                           Duration socketTimeout) {
     public static final LeaseTiming DEFAULT = new LeaseTiming(Duration.ofMillis(250), Duration.ofSeconds(1),
-            Duration.ofSeconds(5), Duration.ofSeconds(8), Duration.ofSeconds(3));
+            Duration.ofSeconds(5), Duration.ofSeconds(8), Duration.ofSeconds(2));
 
     public LeaseTiming {
         if (leaseTimeout.compareTo(serverIdleTimeout) >= 0) {

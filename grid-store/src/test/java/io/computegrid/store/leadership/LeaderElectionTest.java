@@ -88,7 +88,7 @@ class LeaderElectionTest {
         CompletableFuture<Lease> d = SharedPostgres.campaign(shared.candidate("d"), giveUp);
         shared.terminateSessionOf("c");
         assertThat(lost.await(5, TimeUnit.SECONDS)).as("the renewal notices within a second or two").isTrue();
-        assertThat(why.get(0)).contains("session");
+        assertThat(why.get(0)).contains("database connection holding leadership failed");
         assertThatThrownBy(a::check).isInstanceOf(LeadershipLostException.class);
         Lease ld = d.get(5, TimeUnit.SECONDS);
         try {
