@@ -16,6 +16,7 @@ import io.computegrid.server.auth.TokenService;
 import io.computegrid.server.events.EventBus;
 import io.computegrid.server.federation.DemoFederation;
 import io.computegrid.server.federation.Federation;
+import io.computegrid.server.jobs.IdempotencyKeys;
 import io.computegrid.server.jobs.JobPaths;
 import io.computegrid.server.jobs.JobService;
 import io.computegrid.server.jobs.JobStore;
@@ -243,6 +244,7 @@ public final class GridServer implements AutoCloseable {
         loop.start();
         closeInReverse.add(loop);
         timers.scheduleAtFixedRate(heartbeat::beat, 0, 5, TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(() -> IdempotencyKeys.prune(jdbi), 1, 60, TimeUnit.MINUTES);
         int slice = metering.sliceSeconds();
         timers.scheduleAtFixedRate(new MeteringSlice(runtime, metering, jobs), slice, slice, TimeUnit.SECONDS);
         HealthSettings health = HealthSettings.from(cfg);
