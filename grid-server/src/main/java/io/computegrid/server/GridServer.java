@@ -74,6 +74,7 @@ public final class GridServer implements AutoCloseable {
     private volatile Consumer<String> standbyListener = line -> { };
     private volatile Consumer<String> lostListener = reason -> { };
     private volatile StandbyHttp front;
+    private long wonAt;
     private Database db;
     private volatile HttpApi http;
     private JobRuntime runtime;
@@ -121,11 +122,15 @@ public final class GridServer implements AutoCloseable {
      */
     public GridServer start() throws IOException {
         long t0 = System.nanoTime();
+        long migrated;
+        long subsystems;
         try {
             FederationConfig cfg = federation(options);
             Postgres pg = openDatabase();
             Lease lease = winLeadership(pg);
+            migrated = System.nanoTime();
             startSubsystems(cfg, lease);
+            subsystems = System.nanoTime();
             serveApi();
         } catch (InterruptedException e) {
             close();
@@ -134,7 +139,10 @@ public final class GridServer implements AutoCloseable {
             close();
             throw e;
         }
-        log.info("ready in {} ms (epoch {})", (System.nanoTime() - t0) / 1_000_000, db.lease().epoch());
+        long now = System.nanoTime();
+        log.info("ready in {} ms (epoch {}; since leadership was won: migrations {} ms, subsystems {} ms, API {} ms)",
+                (now - t0) / 1_000_000, db.lease().epoch(), (migrated - wonAt) / 1_000_000,
+                (subsystems - migrated) / 1_000_000, (now - subsystems) / 1_000_000);
         return this;
     }
 
@@ -167,6 +175,7 @@ public final class GridServer implements AutoCloseable {
      */
     private Lease winLeadership(Postgres pg) throws InterruptedException {
         Lease lease = Campaign.run(pg, selfUrl(), status, standbyListener, () -> stopRequested);
+        wonAt = System.nanoTime();
         closeInReverse.add(lease);
         lease.onLost(this::failStop);
         status.starting("migrating the database");
