@@ -304,7 +304,7 @@ public final class GridServer implements AutoCloseable {
                 host = "127.0.0.1";
             }
         }
-        return "http://" + host + ":" + (http != null ? http.port() : front != null ? front.port() : options.port());
+        return "http://" + host + ":" + (http != null || front != null ? port() : options.port());
     }
 
     /** The URL this server announces (default: http://HOST:PORT of where it listens). */
@@ -329,8 +329,17 @@ public final class GridServer implements AutoCloseable {
         return status;
     }
 
+    /** The port this server listens on (a standby's too). */
     public int port() {
-        return http.port();
+        HttpApi h = http;
+        if (h != null) {
+            return h.port();
+        }
+        StandbyHttp f = front;
+        if (f != null) {
+            return f.port();
+        }
+        throw new IllegalStateException("not listening yet");
     }
 
     public ApiContext api() {
