@@ -142,7 +142,8 @@ final class JobCommands {
         }
     }
 
-    @Command(name = "jobs", description = "List jobs, newest first.")
+    @Command(name = "jobs", mixinStandardHelpOptions = true,
+            description = "List jobs, newest first.")
     static final class Jobs implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -193,7 +194,8 @@ final class JobCommands {
         }
     }
 
-    @Command(name = "job", description = "Show one job.")
+    @Command(name = "job", mixinStandardHelpOptions = true,
+            description = "Show one job.")
     static final class Job implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -227,7 +229,8 @@ final class JobCommands {
         }
     }
 
-    @Command(name = "explain", description = "Why the job is where it is, or why it waits.")
+    @Command(name = "explain", mixinStandardHelpOptions = true,
+            description = "Why the job is where it is, or why it waits.")
     static final class Explain implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -283,7 +286,8 @@ final class JobCommands {
         return String.format(java.util.Locale.ROOT, "%.2f", d);
     }
 
-    @Command(name = "logs", description = "Print a job's task logs.")
+    @Command(name = "logs", mixinStandardHelpOptions = true,
+            description = "Print a job's task logs.")
     static final class Logs implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -309,7 +313,8 @@ final class JobCommands {
         }
     }
 
-    @Command(name = "cancel", description = "Cancel a job; running tasks are killed with their process trees.")
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Cancel a job; running tasks are killed with their process trees.")
     static final class Cancel implements Callable<Integer> {
         @Mixin
         ClientOptions c;
