@@ -112,6 +112,8 @@ public final class GridServer implements AutoCloseable {
         // subsystem sections are validated here, once, so a bad file stops the start with the field named
         io.computegrid.scheduler.SchedulerSettings.of(cfg);
         HealthSettings.from(cfg);
+        io.computegrid.metering.MeteringConfig.read(cfg);
+        io.computegrid.metering.price.PricesConfig.read(cfg);
         return cfg;
     }
 
