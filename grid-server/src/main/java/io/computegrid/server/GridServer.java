@@ -2,56 +2,25 @@ package io.computegrid.server;
 
 import io.computegrid.config.FederationConfig;
 import io.computegrid.config.FederationConfigParser;
-import io.computegrid.model.Center;
-import io.computegrid.model.Clock;
-import io.computegrid.scheduler.Policies;
-import io.computegrid.server.api.AdminRoutes;
+import io.computegrid.metering.Metering;
 import io.computegrid.server.api.ApiContext;
-import io.computegrid.server.api.EventRoutes;
 import io.computegrid.server.api.HttpApi;
-import io.computegrid.server.api.JobRoutes;
-import io.computegrid.server.api.LogRoutes;
 import io.computegrid.server.api.RouteModule;
-import io.computegrid.server.auth.TokenService;
-import io.computegrid.server.events.EventBus;
 import io.computegrid.server.federation.DemoFederation;
 import io.computegrid.server.federation.Federation;
-import io.computegrid.server.jobs.IdempotencyKeys;
-import io.computegrid.server.jobs.JobPaths;
-import io.computegrid.server.jobs.JobService;
-import io.computegrid.server.jobs.JobStore;
-import io.computegrid.server.metrics.GridMetrics;
-import io.computegrid.metering.Metering;
-import io.computegrid.server.billing.BillingRoutes;
-import io.computegrid.server.billing.BudgetCheck;
-import io.computegrid.server.billing.FundsGate;
-import io.computegrid.server.billing.MeteringSlice;
-import io.computegrid.server.billing.MeteringUsageRecorder;
-import io.computegrid.server.auth.BootstrapTokens;
 import io.computegrid.server.leadership.Campaign;
 import io.computegrid.server.leadership.ServerStatus;
 import io.computegrid.server.leadership.StandbyHttp;
-import io.computegrid.server.runtime.Heartbeat;
-import io.computegrid.server.runtime.BackendRegistry;
-import io.computegrid.server.runtime.CenterMonitor;
 import io.computegrid.server.runtime.JobRuntime;
-import io.computegrid.server.scheduling.SchedulingLoop;
-import io.computegrid.spec.JobSpecParser;
 import io.computegrid.store.DataDirLock;
 import io.computegrid.store.Database;
 import io.computegrid.store.Postgres;
 import io.computegrid.store.leadership.Lease;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GridServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GridServer.class);
-    static final Clock WALL = System::currentTimeMillis;
 
     private final ServerOptions options;
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
@@ -77,11 +45,7 @@ public final class GridServer implements AutoCloseable {
     private long wonAt;
     private Database db;
     private volatile HttpApi http;
-    private JobRuntime runtime;
-    private SchedulingLoop loop;
-    private Federation federation;
-    private Metering metering;
-    private ApiContext api;
+    private volatile Subsystems subsystems;
     private final List<RouteModule> extraModules = new ArrayList<>();
 
     public GridServer(ServerOptions options) {
@@ -118,22 +82,21 @@ public final class GridServer implements AutoCloseable {
     }
 
     /**
-     * Starts the server in three phases: open the database, win leadership, start the subsystems (then the
-     * API takes over the port). A standby blocks in the second phase, answering on its port, until the
+     * Starts the server in phases: open the database, win leadership, start the subsystems, serve the API. A standby blocks in the second phase, answering on its port, until the
      * active server stops. Fails with {@link DataDirLock.HeldException} when another server holds the data dir.
      */
     public GridServer start() throws IOException {
         long t0 = System.nanoTime();
-        long migrated;
-        long subsystems;
+        long migratedAt;
+        long startedAt;
         try {
             FederationConfig cfg = federation(options);
-            Postgres pg = openDatabase();
-            Lease lease = winLeadership(pg);
-            migrated = System.nanoTime();
-            startSubsystems(cfg, lease);
-            subsystems = System.nanoTime();
-            serveApi();
+            Postgres pg = openDatabase();                 // 1. the data-dir lock, the port (503), PostgreSQL
+            Lease lease = winLeadership(pg);              // 2. a standby waits here; the winner migrates and fences
+            migratedAt = System.nanoTime();
+            startSubsystems(cfg, lease);                  // 3. everything that acts (Subsystems)
+            startedAt = System.nanoTime();
+            serveApi();                                   // 4. the API takes over the port: ready
         } catch (InterruptedException e) {
             close();
             throw new IllegalStateException("stopped while standing by");
@@ -143,8 +106,8 @@ public final class GridServer implements AutoCloseable {
         }
         long now = System.nanoTime();
         log.info("ready in {} ms (epoch {}; since leadership was won: migrations {} ms, subsystems {} ms, API {} ms)",
-                (now - t0) / 1_000_000, db.lease().epoch(), (migrated - wonAt) / 1_000_000,
-                (subsystems - migrated) / 1_000_000, (now - subsystems) / 1_000_000);
+                (now - t0) / 1_000_000, db.lease().epoch(), (migratedAt - wonAt) / 1_000_000,
+                (startedAt - migratedAt) / 1_000_000, (now - startedAt) / 1_000_000);
         return this;
     }
 
@@ -187,88 +150,18 @@ public final class GridServer implements AutoCloseable {
     }
 
     /**
-     * Phase 3, on the active server only: everything that acts on the federation. A new subsystem is wired
-     * here, after what it depends on; register what must stop with {@code closeInReverse}.
+     * Phase 3, on the active server only: everything that acts on the federation (see {@link Subsystems}, where a
+     * new subsystem is wired).
      */
     private void startSubsystems(FederationConfig cfg, Lease lease) throws IOException {
-        Path data = options.dataDir();
-        var jdbi = db.jdbi();
-        federation = new Federation(jdbi, cfg);
-        federation.applyConfig();
-        metering = new Metering(jdbi, federation.current());
-        federation.onReload(metering::syncConfig);
-        TokenService tokens = new TokenService(jdbi);
-        BootstrapTokens.write(tokens, data, options.demo() ? DemoFederation.config().tenants() : List.of());
-        Heartbeat heartbeat = new Heartbeat(jdbi);
-        Instant lastAlive = heartbeat.last();
-
-        EventBus bus = new EventBus();
-        JobPaths paths = new JobPaths(data);
-        GridMetrics metrics = new GridMetrics(jdbi);
-        JobSpecParser parser = new JobSpecParser(cfg.catalog());
-        JobStore jobs = new JobStore(jdbi, parser);
-        BackendRegistry backends = new BackendRegistry();
-        closeInReverse.add(backends);
-        SchedulingLoop[] loopRef = new SchedulingLoop[1];
-        runtime = new JobRuntime(jdbi, jobs, bus, paths, federation, backends, WALL, () -> loopRef[0].wake());
-        runtime.usageRecorder(new MeteringUsageRecorder(metering));
-        runtime.beforeBackendAction(lease::check);
-        closeInReverse.add(runtime);
-        for (Center c : federation.current().centers()) {
-            backends.create(c, runtime);
-        }
-        String policy = options.policy() == null ? "default" : options.policy();
-        loop = new SchedulingLoop(jdbi, jobs, federation, runtime, bus, metrics, Policies.byName(policy), WALL);
-        loopRef[0] = loop;
-        jobs.waitReasons(loop::waitingReason);
-        loop.admissionGate(new FundsGate(metering, jdbi));
-        JobService jobService = new JobService(jobs, parser, federation, bus, runtime, loop::wake);
-        jobService.submitHook(new BudgetCheck(metering, loop::spec, jobs::spec));
-        if (options.demo()) {
-            DemoFederation.fund(metering);
-        }
-        api = new ApiContext(jdbi, federation, jobs, jobService, paths, tokens, bus, metrics, loop, backends);
-
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "grid-timers");
-            t.setDaemon(true);
-            return t;
-        });
-        closeInReverse.add(timers::shutdownNow);
-        // work the previous leader may still be acting on waits until its lease surely ran out (an embedded
-        // database's lock already proves the previous server process is gone)
-        Duration quiet = db.isEmbedded() ? Duration.ZERO : lease.previousLeaderQuietIn();
-        if (quiet.isZero()) {
-            runtime.recover(lastAlive);
-        } else {
-            var inherited = runtime.inherited();
-            log.info("recovering {} job(s) of the previous leader in {} ms, once its lease has run out",
-                    inherited.size(), quiet.toMillis());
-            timers.schedule(() -> {
-                try {
-                    runtime.recover(inherited, lastAlive);
-                } catch (RuntimeException e) {
-                    log.warn("recovery of the previous leader's jobs failed: {}", e.toString());
-                }
-            }, quiet.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        loop.start();
-        closeInReverse.add(loop);
-        timers.scheduleAtFixedRate(heartbeat::beat, 0, 5, TimeUnit.SECONDS);
-        timers.scheduleAtFixedRate(() -> IdempotencyKeys.prune(jdbi), 1, 60, TimeUnit.MINUTES);
-        int slice = metering.sliceSeconds();
-        timers.scheduleAtFixedRate(new MeteringSlice(runtime, metering, jobs), slice, slice, TimeUnit.SECONDS);
-        HealthSettings health = HealthSettings.from(cfg);
-        CenterMonitor monitor = new CenterMonitor(jdbi, federation, backends, runtime, bus, health.downAfter(), loop::wake);
-        timers.scheduleWithFixedDelay(monitor::checkAll, 0, health.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+        subsystems = Subsystems.start(options, cfg, db, lease, closeInReverse);
     }
 
     /** Phase 4: the API replaces the standby's small HTTP server on the same port. */
     private void serveApi() {
-        List<RouteModule> modules = new ArrayList<>(List.of(new JobRoutes(), new LogRoutes(), new AdminRoutes(),
-                new EventRoutes(), new BillingRoutes(metering)));
+        List<RouteModule> modules = new ArrayList<>(subsystems.routeModules());
         modules.addAll(extraModules);
-        HttpApi api = new HttpApi(this.api, modules, status);
+        HttpApi api = new HttpApi(subsystems.api(), modules, status);
         int port = front.port();
         front.close();
         http = api.start(options.host(), port);
@@ -282,8 +175,9 @@ public final class GridServer implements AutoCloseable {
      */
     private void failStop(String reason) {
         status.lost(reason);
-        if (runtime != null) {
-            runtime.shuttingDown();
+        Subsystems sub = subsystems;
+        if (sub != null) {
+            sub.runtime().shuttingDown();
         }
         Thread t = new Thread(() -> {
             closeAll();
@@ -345,19 +239,19 @@ public final class GridServer implements AutoCloseable {
     }
 
     public ApiContext api() {
-        return api;
+        return subsystems.api();
     }
 
     public JobRuntime runtime() {
-        return runtime;
+        return subsystems.runtime();
     }
 
     public Federation federationState() {
-        return federation;
+        return subsystems.federation();
     }
 
     public Metering metering() {
-        return metering;
+        return subsystems.metering();
     }
 
     public Database database() {
@@ -368,8 +262,9 @@ public final class GridServer implements AutoCloseable {
     public void close() {
         stopRequested = true;
         status.stopping();
-        if (runtime != null) {
-            runtime.shuttingDown();
+        Subsystems sub = subsystems;
+        if (sub != null) {
+            sub.runtime().shuttingDown();
         }
         HttpApi h = http;
         if (h != null) {
