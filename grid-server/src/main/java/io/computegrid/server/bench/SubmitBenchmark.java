@@ -71,8 +71,9 @@ public final class SubmitBenchmark {
                 long[] lat = load(http, url, admin, clients, seconds, 0);
                 double saturated = lat.length / (double) seconds;
                 Arrays.sort(lat);
-                progress.accept("measuring the raw durable-insert reference");
-                double ref = reference(server.database().dataSource(), clients, seconds);
+                progress.accept("measuring the raw durable-insert reference, with and without the fencing trigger");
+                double[] fence = fencedVsUnfenced(server.database().dataSource(), clients, seconds);
+                double ref = fence[0];
                 out.put("clients", clients);
                 out.put("seconds", seconds);
                 out.put("submissions", lat.length);
@@ -81,6 +82,8 @@ public final class SubmitBenchmark {
                 out.put("p99SubmitMillis", round(pct(lat, 0.99) / 1e6));
                 out.put("referenceInsertsPerSecond", round(ref));
                 out.put("ratioToReference", round(saturated / ref));
+                out.put("referenceUnfencedInsertsPerSecond", round(fence[1]));
+                out.put("fencedToUnfencedInserts", round(fence[0] / fence[1]));
                 progress.accept("measuring latency at a steady " + rate + " submissions/s");
                 long[] paced = load(http, url, admin, clients, seconds, rate);
                 Arrays.sort(paced);
@@ -154,6 +157,32 @@ public final class SubmitBenchmark {
             k += counts[c];
         }
         return all;
+    }
+
+    /**
+     * The reference insert rate through the fencing trigger and, interleaved in the same run, with the trigger of
+     * the jobs table disabled: what the fence costs on its worst case (one-statement transactions).
+     */
+    private static double[] fencedVsUnfenced(DataSource ds, int clients, int seconds) throws Exception {
+        double fenced = 0;
+        double unfenced = 0;
+        int half = Math.max(1, seconds / 2);
+        for (int round = 0; round < 2; round++) {
+            fenced += reference(ds, clients, half);
+            fenceTrigger(ds, false);
+            try {
+                unfenced += reference(ds, clients, half);
+            } finally {
+                fenceTrigger(ds, true);
+            }
+        }
+        return new double[]{fenced / 2, unfenced / 2};
+    }
+
+    private static void fenceTrigger(DataSource ds, boolean enabled) throws Exception {
+        try (Connection con = ds.getConnection(); var st = con.createStatement()) {
+            st.execute("ALTER TABLE jobs " + (enabled ? "ENABLE" : "DISABLE") + " TRIGGER grid_fence");
+        }
     }
 
     private static double reference(DataSource ds, int clients, int seconds) throws Exception {
