@@ -78,18 +78,8 @@ public final class Fencing {
      * Returns the tables it fenced now.
      */
     public static List<String> installTriggers(Connection c) throws SQLException {
-        List<String> missing = new ArrayList<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("""
-                     SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
-                       AND c.relname <> ALL (ARRAY['%s'])
-                       AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = '%s')
-                     ORDER BY c.relname""".formatted(String.join("','", UNFENCED), TRIGGER))) {
-            while (rs.next()) {
-                missing.add(rs.getString(1));
-            }
-        }
+        List<String> missing = unfencedTables(c);
+        missing.removeAll(UNFENCED);
         try (Statement st = c.createStatement()) {
             for (String t : missing) {
                 st.execute("CREATE TRIGGER " + TRIGGER + " BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
@@ -99,7 +89,7 @@ public final class Fencing {
         return missing;
     }
 
-    /** Every table of the current schema and whether it is fenced (for tests and diagnostics). */
+    /** The tables of the current schema without the fence's trigger (Flyway's history among them). */
     public static List<String> unfencedTables(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement st = c.createStatement();
