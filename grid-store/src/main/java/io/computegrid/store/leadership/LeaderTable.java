@@ -67,6 +67,10 @@ final class LeaderTable {
      */
     static Won bump(Connection c, String holder, String url) throws SQLException {
         boolean auto = c.getAutoCommit();
+        int timeout = c.getNetworkTimeout();
+        // waiting for the old epoch's transactions may outlast the session's short socket timeout; PostgreSQL
+        // ends those within idle_in_transaction_session_timeout (Fencing.connectionInitSql) at the latest
+        c.setNetworkTimeout(Runnable::run, BUMP_TIMEOUT_MILLIS);
         c.setAutoCommit(false);
         try {
             create(c);
@@ -95,8 +99,12 @@ final class LeaderTable {
             throw e;
         } finally {
             c.setAutoCommit(auto);
+            c.setNetworkTimeout(Runnable::run, timeout);
         }
     }
+
+    /** Longer than the pool's idle_in_transaction_session_timeout (60 s): old transactions end before it. */
+    static final int BUMP_TIMEOUT_MILLIS = 90_000;
 
     record Won(long epoch, Optional<LeaderRecord> before) {
     }

@@ -116,7 +116,7 @@ class LeaderElectionTest {
                 shared.terminateSessionOf("e"); // the election session dies; the pool's sessions live on
                 AtomicBoolean giveUp = new AtomicBoolean();
                 CompletableFuture<Lease> next = SharedPostgres.campaign(shared.candidate("f"), giveUp);
-                Thread.sleep(1500);
+                Thread.sleep(3000); // longer than the election session's socket timeout
                 assertThat(next).as("the new epoch waits for the old epoch's transaction").isNotDone();
                 inFlight.commit(); // it was legitimate when it wrote: it commits
                 Lease second = next.get(5, TimeUnit.SECONDS);
