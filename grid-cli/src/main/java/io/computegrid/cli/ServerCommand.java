@@ -82,7 +82,7 @@ public final class ServerCommand implements Callable<Integer> {
                 stopped.await(); // SIGTERM while standing by: the shutdown hook finishes the job
                 return 0;
             }
-            throw e;
+            throw new CliException(e.getMessage(), 1); // for example: cannot use the database (wrong password)
         }
         String url = "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + server.port();
         Path token = o.dataDir().resolve("admin.token");

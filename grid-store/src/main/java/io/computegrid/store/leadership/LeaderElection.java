@@ -77,6 +77,10 @@ public final class LeaderElection {
                 lastProblem = null;
             } catch (SQLException e) {
                 String problem = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+                if (isConfigurationError(e)) {
+                    closeQuietly(c);
+                    throw new IllegalStateException("cannot use the database: " + problem);
+                }
                 if (!problem.equals(lastProblem)) {
                     observer.unreachable(problem);
                     log.warn("election: {}", problem);
@@ -135,6 +139,15 @@ public final class LeaderElection {
             rs.next();
             return rs.getBoolean(1);
         }
+    }
+
+    /**
+     * Waiting does not fix a wrong password, user or database name (SQLSTATE class 28, 3D000): the server stops
+     * with the reason instead. An unreachable or restarting database is waited out.
+     */
+    static boolean isConfigurationError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("28") || state.equals("3D000"));
     }
 
     private static boolean sameLeader(Optional<LeaderRecord> a, Optional<LeaderRecord> b) {

@@ -152,4 +152,14 @@ class LeaderElectionTest {
                     .hasMessageContaining("none");
         }
     }
+
+    @Test
+    void aWrongPasswordStopsTheCampaignWithTheReasonInsteadOfWaitingForever() {
+        io.computegrid.store.Postgres wrong = io.computegrid.store.Postgres.external(shared.pg.jdbcUrl(),
+                io.computegrid.store.EmbeddedDatabase.USER, "not-the-password");
+        LeaderElection e = new LeaderElection(wrong, new LeaderElection.Candidate("w", "http://w"), LeaseTiming.DEFAULT);
+        assertThatThrownBy(() -> e.await(leader -> { }, () -> false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot use the database").hasMessageContaining("password authentication failed");
+    }
 }
