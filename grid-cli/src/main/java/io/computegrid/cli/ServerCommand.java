@@ -68,7 +68,9 @@ public final class ServerCommand implements Callable<Integer> {
                     System.exit(LOST_LEADERSHIP); // the shutdown hook closes the port
                 });
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
         Thread hook = new Thread(() -> {
+            terminating.set(true);
             server.close();
             stopped.countDown();
         }, "grid-shutdown");
@@ -78,7 +80,7 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (DataDirLock.HeldException e) {
             throw new CliException(e.getMessage(), DATA_DIR_IN_USE);
         } catch (IllegalStateException e) {
-            if (server.status().phase() == io.computegrid.server.leadership.ServerStatus.Phase.STOPPING) {
+            if (terminating.get()) {
                 stopped.await(); // SIGTERM while standing by: the shutdown hook finishes the job
                 return 0;
             }
