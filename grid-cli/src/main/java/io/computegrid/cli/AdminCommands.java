@@ -16,7 +16,8 @@ final class AdminCommands {
     private AdminCommands() {
     }
 
-    @Command(name = "centers", description = "List centers, their pools and free cards.")
+    @Command(name = "centers", mixinStandardHelpOptions = true,
+            description = "List centers, their pools and free cards.")
     static final class Centers implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -49,7 +50,8 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "tenants", description = "List tenants and their quotas.")
+    @Command(name = "tenants", mixinStandardHelpOptions = true,
+            description = "List tenants and their quotas.")
     static final class Tenants implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -76,7 +78,8 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "tenant", description = "Manage tenants.", subcommands = {TenantCreate.class, TenantQuota.class})
+    @Command(name = "tenant", mixinStandardHelpOptions = true,
+            description = "Manage tenants.", subcommands = {TenantCreate.class, TenantQuota.class})
     static final class Tenant implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -101,7 +104,8 @@ final class AdminCommands {
         return m;
     }
 
-    @Command(name = "create", description = "Create a tenant with nominal quotas per accelerator model.")
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a tenant with nominal quotas per accelerator model.")
     static final class TenantCreate implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -136,7 +140,8 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "quota", description = "Replace a tenant's nominal quotas.")
+    @Command(name = "quota", mixinStandardHelpOptions = true,
+            description = "Replace a tenant's nominal quotas.")
     static final class TenantQuota implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -158,7 +163,8 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "token", description = "Manage tokens.", subcommands = {TokenCreate.class})
+    @Command(name = "token", mixinStandardHelpOptions = true,
+            description = "Manage tokens.", subcommands = {TokenCreate.class})
     static final class Token implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -166,7 +172,8 @@ final class AdminCommands {
         }
     }
 
-    @Command(name = "create", description = "Create a token; it is printed once.")
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a token; it is printed once.")
     static final class TokenCreate implements Callable<Integer> {
         @Mixin
         ClientOptions c;

@@ -65,6 +65,48 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(text)), path));
     }
 
+    /**
+     * Posts a document with an {@code Idempotency-Key}, retrying with the same key while the server cannot be
+     * reached or answers 503 (a failover in progress), for at most {@code retryFor}: a retry returns the job the
+     * first attempt may already have created, never a second one.
+     */
+    public JsonNode postIdempotent(String path, String text, String contentType, String key, Duration retryFor) {
+        long deadline = System.nanoTime() + retryFor.toNanos();
+        long pause = 250;
+        while (true) {
+            HttpRequest.Builder b = request(path).header("Content-Type", contentType).header("Idempotency-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofString(text));
+            String retryWhy;
+            try {
+                HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 503) {
+                    if (r.statusCode() >= 400) {
+                        throw failure(r.statusCode(), r.body());
+                    }
+                    return json(r.body());
+                }
+                retryWhy = "the server is not serving (503)";
+            } catch (IOException e) {
+                retryWhy = unreachable(e).getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted");
+            }
+            if (System.nanoTime() + pause * 1_000_000 - deadline > 0) {
+                throw new CliException(retryWhy + "; gave up after " + retryFor.toSeconds() + " s (retry with "
+                        + "--idempotency-key " + key + " to get the same job if it was created)");
+            }
+            System.err.println("submit: " + retryWhy + "; retrying with Idempotency-Key " + key);
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException("interrupted");
+            }
+            pause = Math.min(2_000, pause * 2);
+        }
+    }
+
     public String getText(String path) {
         return new String(send(request(path).GET(), path), StandardCharsets.UTF_8);
     }

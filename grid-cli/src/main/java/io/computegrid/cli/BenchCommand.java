@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code grid bench}: benchmarks that print ratios against a reference measured in the same run. */
 @Command(name = "bench", description = "Run a benchmark and print ratios against a reference measured in the same run.",
-        subcommands = {BenchCommand.SchedulerBenchCommand.class, SubmitBenchCommand.class,
+        subcommands = {BenchCommand.SchedulerBenchCommand.class, SubmitBenchCommand.class, FailoverBenchCommand.class,
                 io.computegrid.cli.bench.JobListBenchCommand.class}, mixinStandardHelpOptions = true)
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -20,7 +20,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err);
-        System.err.println("grid bench: name a benchmark (scheduler, submit, joblist)");
+        System.err.println("grid bench: name a benchmark (scheduler, submit, failover, joblist)");
         return 2;
     }
 

@@ -39,7 +39,10 @@ final class JobCommands {
         return "SUCCEEDED".equals(state) || "FAILED".equals(state) || "CANCELLED".equals(state);
     }
 
-    @Command(name = "submit", description = "Submit a job from a YAML or JSON file; prints its id.")
+    @Command(name = "submit", mixinStandardHelpOptions = true,
+            description = {"Submit a job from a YAML or JSON file; prints its id.",
+                    "A submission whose connection failed (or that met a failover) is retried with the same "
+                            + "Idempotency-Key, so it never creates two jobs."})
     static final class Submit implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -47,6 +50,13 @@ final class JobCommands {
         String file;
         @Option(names = "--wait", description = "Wait until the job ends; exit 0 only if it SUCCEEDED")
         boolean wait;
+        @Option(names = "--idempotency-key", paramLabel = "KEY",
+                description = "Key of this submission (default: a new random one); the same key and file return "
+                        + "the job created first, for 24 h")
+        String idempotencyKey;
+        @Option(names = "--retry-for", paramLabel = "SECONDS", defaultValue = "30",
+                description = "How long to retry while the server is unreachable or failing over (default ${DEFAULT-VALUE})")
+        int retryFor;
 
         @Override
         public Integer call() {
@@ -55,9 +65,16 @@ final class JobCommands {
             String t = text.stripLeading();
             String type = t.startsWith("{") ? "application/json" : "application/yaml";
             ApiClient api = c.client();
+            String key = idempotencyKey != null ? idempotencyKey : java.util.UUID.randomUUID().toString();
+            if (!key.matches("[\\x21-\\x7E]{1,255}")) {
+                throw new CliException("--idempotency-key: must be 1 to 255 visible ASCII characters (no spaces)", 2);
+            }
+            if (retryFor < 0 || retryFor > 86_400) {
+                throw new CliException("--retry-for: must be between 0 and 86400 seconds", 2);
+            }
             JsonNode r;
             try {
-                r = api.postRaw("/api/v1/jobs", text, type);
+                r = api.postIdempotent("/api/v1/jobs", text, type, key, Duration.ofSeconds(retryFor));
             } catch (CliException e) {
                 throw new CliException(("-".equals(file) ? "stdin" : file) + ": " + e.getMessage(), e.exitCode());
             }
@@ -125,7 +142,8 @@ final class JobCommands {
         }
     }
 
-    @Command(name = "jobs", description = "List jobs, newest first.")
+    @Command(name = "jobs", mixinStandardHelpOptions = true,
+            description = "List jobs, newest first.")
     static final class Jobs implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -176,7 +194,8 @@ final class JobCommands {
         }
     }
 
-    @Command(name = "job", description = "Show one job.")
+    @Command(name = "job", mixinStandardHelpOptions = true,
+            description = "Show one job.")
     static final class Job implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -210,7 +229,8 @@ final class JobCommands {
         }
     }
 
-    @Command(name = "explain", description = "Why the job is where it is, or why it waits.")
+    @Command(name = "explain", mixinStandardHelpOptions = true,
+            description = "Why the job is where it is, or why it waits.")
     static final class Explain implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -266,7 +286,8 @@ final class JobCommands {
         return String.format(java.util.Locale.ROOT, "%.2f", d);
     }
 
-    @Command(name = "logs", description = "Print a job's task logs.")
+    @Command(name = "logs", mixinStandardHelpOptions = true,
+            description = "Print a job's task logs.")
     static final class Logs implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -292,7 +313,8 @@ final class JobCommands {
         }
     }
 
-    @Command(name = "cancel", description = "Cancel a job; running tasks are killed with their process trees.")
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Cancel a job; running tasks are killed with their process trees.")
     static final class Cancel implements Callable<Integer> {
         @Mixin
         ClientOptions c;

@@ -2,6 +2,7 @@ package io.computegrid.cli;
 
 import io.computegrid.server.GridServer;
 import io.computegrid.server.ServerOptions;
+import io.computegrid.store.DataDirLock;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -9,8 +10,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code grid server}: the control plane, with an embedded PostgreSQL unless --db-url is given. */
-@Command(name = "server", description = "Run the computegrid server (embedded PostgreSQL by default).")
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = {"Run the computegrid server (embedded PostgreSQL by default).",
+                "Several servers on one --db-url database: one is active, the others stand by and take over when it "
+                        + "stops (docs/high-availability.md). A second server on the same embedded --data is refused."})
 public final class ServerCommand implements Callable<Integer> {
+    /** Exit code of a server that lost leadership (a supervisor restarts it; it comes back as a standby). */
+    static final int LOST_LEADERSHIP = 3;
+    /** Exit code of a server refused because another one holds its data directory. */
+    static final int DATA_DIR_IN_USE = 4;
+
     @Option(names = "--port", description = "HTTP port (default 8080; 0 picks a free one)")
     int port = 8080;
     @Option(names = "--host", description = "Address to listen on (default 127.0.0.1)")
@@ -29,6 +38,9 @@ public final class ServerCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--policy", description = "Scheduling policy (default: default)")
     String policy;
+    @Option(names = "--advertise-url", paramLabel = "URL",
+            description = "The URL other servers and clients reach this one at (default http://HOST:PORT)")
+    String advertiseUrl;
 
     @Override
     public Integer call() throws Exception {
@@ -41,13 +53,39 @@ public final class ServerCommand implements Callable<Integer> {
         String pw = dbPassword != null ? dbPassword : System.getenv("GRID_DB_PASSWORD");
         ServerOptions o = new ServerOptions(host, port, data.toAbsolutePath(), dbUrl, dbUser, pw, demo, config, policy);
         GridServer.federation(o); // validate the config before touching the data directory
-        GridServer server = ServerLauncher.withExtensions(new GridServer(o));
+        if (advertiseUrl != null && !advertiseUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+            throw new CliException("--advertise-url: must be an http:// or https:// URL", 2);
+        }
+        GridServer server = ServerLauncher.withExtensions(new GridServer(o)).advertise(advertiseUrl)
+                .onStandby(line -> {
+                    System.out.println(line);
+                    System.out.flush();
+                })
+                .onLeadershipLost(reason -> {
+                    System.err.println("grid server: lost leadership (" + reason + "); stopped acting and exiting so "
+                            + "that it can come back as a standby");
+                    System.err.flush();
+                    System.exit(LOST_LEADERSHIP); // the shutdown hook closes the port
+                });
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            terminating.set(true);
             server.close();
             stopped.countDown();
-        }, "grid-shutdown"));
-        server.start();
+        }, "grid-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            server.start();
+        } catch (DataDirLock.HeldException e) {
+            throw new CliException(e.getMessage(), DATA_DIR_IN_USE);
+        } catch (IllegalStateException e) {
+            if (terminating.get()) {
+                stopped.await(); // SIGTERM while standing by: the shutdown hook finishes the job
+                return 0;
+            }
+            throw new CliException(e.getMessage(), 1); // for example: cannot use the database (wrong password)
+        }
         String url = "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + server.port();
         Path token = o.dataDir().resolve("admin.token");
         System.out.println("computegrid is ready at " + url);

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code grid bench submit}: durable HTTP submissions against the raw insert rate of the same database. */
-@Command(name = "submit", description = "Durable submissions over HTTP with concurrent clients vs raw inserts (same run).")
+@Command(name = "submit", mixinStandardHelpOptions = true,
+            description = "Durable submissions over HTTP with concurrent clients vs raw inserts (same run).")
 public final class SubmitBenchCommand implements Callable<Integer> {
     @Option(names = "--clients", description = "Concurrent clients (default 16)")
     int clients = 16;

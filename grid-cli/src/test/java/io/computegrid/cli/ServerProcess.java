@@ -10,77 +10,161 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-/** {@code grid server} as a real OS process (so that it can be killed with SIGKILL). */
+/**
+ * {@code grid server} as a real OS process (so that it can be killed with SIGKILL). By default with the demo
+ * federation and an embedded PostgreSQL in {@code data}; {@link #args} replaces {@code --demo} with others (for
+ * example {@code --db-url}). stdout goes to {@code <data>.<name>.out}, stderr to {@code <data>.<name>.err}.
+ */
 final class ServerProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final Path data;
     final int port;
+    private final String name;
+    private final List<String> args = new ArrayList<>(List.of("--demo"));
+    private final Map<String, String> env = new HashMap<>();
     private Process process;
-    private final List<String> extraArgs = new java.util.ArrayList<>();
 
     ServerProcess(Path data) throws IOException {
+        this(data, freePort(), "server");
+    }
+
+    ServerProcess(Path data, int port, String name) {
         this.data = data;
+        this.port = port;
+        this.name = name;
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
+            return s.getLocalPort();
         }
     }
 
-    /** More arguments for {@code grid server} (e.g. {@code --config FILE}), kept for restarts. */
-    ServerProcess with(String... args) {
-        extraArgs.addAll(List.of(args));
+    /** More arguments after the current ones (e.g. {@code --config FILE} beside {@code --demo}), kept for restarts. */
+    ServerProcess with(String... a) {
+        args.addAll(List.of(a));
+        return this;
+    }
+
+    /** Arguments after {@code server --data D --port P} (default {@code --demo}). */
+    ServerProcess args(String... a) {
+        args.clear();
+        args.addAll(List.of(a));
+        return this;
+    }
+
+    ServerProcess env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    /** Starts the process without waiting for it to be ready. */
+    ServerProcess launch() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.computegrid.cli.Grid", "server", "--data", data.toString(), "--port", Integer.toString(port)));
+        cmd.addAll(args);
+        // appended, so the output of every start of this server stays readable after restarts
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.appendTo(out().toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(err().toFile()));
+        pb.environment().putAll(env);
+        process = pb.start();
         return this;
     }
 
     ServerProcess start() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.computegrid.cli.Grid", "server", "--demo", "--data", data.toString(), "--port", Integer.toString(port)));
-        cmd.addAll(extraArgs);
-        process = new ProcessBuilder(cmd)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        data.resolveSibling(data.getFileName() + ".log").toFile()))
-                .start();
-        awaitReady(Duration.ofSeconds(60));
+        launch();
+        awaitReady(Duration.ofSeconds(90));
         return this;
+    }
+
+    Path out() {
+        return data.resolveSibling(data.getFileName() + "." + name + "-" + port + ".out");
+    }
+
+    Path err() {
+        return data.resolveSibling(data.getFileName() + "." + name + "-" + port + ".err");
     }
 
     String url() {
         return "http://127.0.0.1:" + port;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     String adminToken() throws IOException {
         return Files.readString(data.resolve("admin.token")).trim();
     }
 
+    /** GET on this server: status and body, or -1 when nothing answers. */
+    HttpResponse<String> get(String path, String token) throws InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    int readyz() throws InterruptedException {
+        HttpResponse<String> r = get("/readyz", null);
+        return r == null ? -1 : r.statusCode();
+    }
+
     void awaitReady(Duration timeout) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        awaitReadyz(200, timeout);
+    }
+
+    /** Polls /readyz until it answers {@code status} (503 for a standby). */
+    void awaitReadyz(int status, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("server exited with " + process.exitValue() + ": " + log());
             }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
+            if (readyz() == status) {
+                return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("server not ready within " + timeout + ": " + log());
+        throw new AssertionError("server /readyz did not answer " + status + " within " + timeout + ": " + log());
     }
 
-    String log() throws IOException {
-        File f = data.resolveSibling(data.getFileName() + ".log").toFile();
+    /** Waits for the process to end by itself; its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("server did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    String stdout() throws IOException {
+        File f = out().toFile();
         return f.exists() ? Files.readString(f.toPath()) : "";
     }
 
-    long pid() {
-        return process.pid();
+    String stderr() throws IOException {
+        File f = err().toFile();
+        return f.exists() ? Files.readString(f.toPath()) : "";
+    }
+
+    String log() throws IOException {
+        return stdout() + stderr();
     }
 
     /** SIGKILL: no shutdown hook runs, the embedded PostgreSQL and tasks are left behind. */

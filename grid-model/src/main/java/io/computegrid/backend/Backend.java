@@ -15,6 +15,36 @@ public interface Backend extends AutoCloseable {
     /** Starts all tasks of the gang; returns the backend's handle for the whole job. */
     String launch(LaunchRequest request) throws BackendException;
 
+    /**
+     * Makes a launch's handle durable in the control plane's store (a fenced write) before the tasks run;
+     * throws (the write was refused: this server is no longer the active one) to abort the launch.
+     */
+    @FunctionalInterface
+    interface HandleRecorder {
+        void record(String handle);
+    }
+
+    /**
+     * Starts the gang as {@link #launch(LaunchRequest)} does, letting the control plane record the handle first,
+     * so that a control plane that dies mid-launch leaves nothing running that its successor cannot find. A
+     * backend that can hold its tasks until then does (the local one: its tasks wait for a go that follows the
+     * recording); this default launches, records, and cancels what it launched when recording fails.
+     */
+    default String launch(LaunchRequest request, HandleRecorder recorder) throws BackendException {
+        String handle = launch(request);
+        try {
+            recorder.record(handle);
+        } catch (RuntimeException e) {
+            try {
+                cancel(request.jobId(), request.attempt(), handle, "launch aborted: " + e.getMessage());
+            } catch (BackendException ignored) {
+                // the control plane that launched it is stopping; its successor reconciles by handle
+            }
+            throw e;
+        }
+        return handle;
+    }
+
     /** Stops every task of the job (the whole process tree, the Slurm job, the Kubernetes Job). Idempotent. */
     void cancel(long jobId, int attempt, String handle, String reason) throws BackendException;
 

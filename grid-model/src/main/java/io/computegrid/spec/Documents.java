@@ -5,6 +5,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -19,12 +20,15 @@ public final class Documents {
 
     private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
             .maxNestingDepth(MAX_DEPTH).maxDocumentLength(MAX_BYTES).maxStringLength(MAX_BYTES).build();
+    // floats are read as exact decimals: 1e400 stays 1E+400 (a range error naming the field), never Infinity
     private static final ObjectMapper JSON = JsonMapper.builder(
-            tools.jackson.core.json.JsonFactory.builder().streamReadConstraints(LIMITS).build()).build();
+            tools.jackson.core.json.JsonFactory.builder().streamReadConstraints(LIMITS).build())
+            .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private static final LoadSettings LOAD = LoadSettings.builder().setMaxAliasesForCollections(20)
             .setAllowRecursiveKeys(false).setCodePointLimit(2 * MAX_BYTES).build();
     private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-            .streamReadConstraints(LIMITS).loadSettings(LOAD).build()).build();
+            .streamReadConstraints(LIMITS).loadSettings(LOAD).build())
+            .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
     private Documents() {
     }

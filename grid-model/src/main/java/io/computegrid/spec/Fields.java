@@ -69,18 +69,57 @@ public final class Fields {
         if (v == null || v.isNull()) {
             return fallback;
         }
-        long n;
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            n = v.longValue();
-        } else if (v.isString() && v.asString().trim().matches("-?\\d{1,18}")) {
-            n = Long.parseLong(v.asString().trim());
-        } else {
+        boolean whole = v.isIntegralNumber() || (v.isString() && v.asString().trim().matches("-?\\d{1,40}"));
+        if (!whole && !v.isNumber()) {
             throw new SpecException(path(field), "must be a whole number");
         }
-        if (n < min || n > max) {
-            throw new SpecException(path(field), "must be between " + min + " and " + max + " (got " + n + ")");
+        BigDecimal d = decimalOf(v, path(field)); // out of range (1e400) is said as such, before "whole"
+        if (!whole) {
+            throw new SpecException(path(field), "must be a whole number");
         }
-        return n;
+        if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new SpecException(path(field), "must be between " + min + " and " + max + " (got " + d + ")");
+        }
+        return d.longValueExact();
+    }
+
+    /** Numbers past this many digits either side of the point are refused before any arithmetic (1e400, 1e-400). */
+    public static final int MAX_DIGITS = 30;
+
+    /**
+     * Any number of a document (a JSON/YAML number or a numeric string) as an exact decimal, or a 400-worthy
+     * {@link SpecException} naming {@code path}: not a number, not finite (YAML's .inf, .nan), beyond
+     * {@value #MAX_DIGITS} digits before the point (1e400, 99...9) or after it (1e-400).
+     */
+    public static BigDecimal decimalOf(JsonNode v, String path) {
+        BigDecimal d;
+        try {
+            if ((v.isDouble() || v.isFloat()) && !Double.isFinite(v.doubleValue())) {
+                throw new SpecException(path, "must be a finite number");
+            } else if (v.isIntegralNumber()) {
+                d = new BigDecimal(v.bigIntegerValue());
+            } else if (v.isNumber()) {
+                d = v.decimalValue();
+            } else if (v.isString() && v.asString().trim().length() <= 2 * MAX_DIGITS + 2) {
+                d = new BigDecimal(v.asString().trim());
+            } else {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new SpecException(path, "must be a number");
+        }
+        if (d.signum() != 0 && d.precision() - d.scale() > MAX_DIGITS) {
+            throw new SpecException(path, "is out of range (got " + clip(d) + ")");
+        }
+        if (d.scale() > MAX_DIGITS) {
+            throw new SpecException(path, "has more than " + MAX_DIGITS + " decimal places (got " + clip(d) + ")");
+        }
+        return d;
+    }
+
+    private static String clip(BigDecimal d) {
+        String s = d.toString(); // scientific for extreme exponents: never the 400 digits of toPlainString
+        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }
 
     public BigDecimal decimal(String field, BigDecimal fallback, BigDecimal min, BigDecimal max) {
@@ -88,18 +127,7 @@ public final class Fields {
         if (v == null || v.isNull()) {
             return fallback;
         }
-        BigDecimal d;
-        try {
-            if (v.isNumber()) {
-                d = v.decimalValue();
-            } else if (v.isString() && v.asString().trim().length() <= 40) {
-                d = new BigDecimal(v.asString().trim());
-            } else {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new SpecException(path(field), "must be a number");
-        }
+        BigDecimal d = decimalOf(v, path(field));
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             throw new SpecException(path(field), "must be between " + min.toPlainString() + " and "
                     + max.toPlainString() + " (got " + d.toPlainString() + ")");

@@ -20,7 +20,7 @@ public final class Quantities {
             return null;
         }
         if (v.isIntegralNumber()) {
-            long s = v.longValue();
+            long s = v.canConvertToLong() ? v.longValue() : -1;
             if (s <= 0 || s > 365L * 86400) {
                 throw new SpecException(field, "must be between 1 second and 365 days");
             }
@@ -90,18 +90,12 @@ public final class Quantities {
             return fallback;
         }
         BigDecimal d;
-        try {
-            if (v.isNumber()) {
-                d = v.decimalValue();
-            } else if (v.isString() && v.asString().trim().endsWith("m")) {
-                d = new BigDecimal(v.asString().trim().replace("m", "")).movePointLeft(3);
-            } else if (v.isString()) {
-                d = new BigDecimal(v.asString().trim());
-            } else {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new SpecException(field, "must be a number");
+        if (v.isString() && v.asString().trim().endsWith("m")) {
+            String milli = v.asString().trim();
+            d = Fields.decimalOf(Documents.json().getNodeFactory().stringNode(milli.substring(0, milli.length() - 1)), field)
+                    .movePointLeft(3);
+        } else {
+            d = Fields.decimalOf(v, field);
         }
         if (d.signum() < 0) {
             throw new SpecException(field, "must not be negative");

@@ -43,6 +43,8 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
                                 long reclaimGraceMillis, int maxPreemptionAttempts, long restartProtectionMillis, long agingMillis, List<Long> lasThresholdsCardSeconds,
                                 double lasStarveFactor, Objective defaultObjective, Map<Objective, Weights> weights, String unlistedQuota,
                                 Network network) {
+    /** A LAS threshold past a year of a million cards is no threshold at all. */
+    static final long MAX_THRESHOLD_CARD_SECONDS = 1_000_000L * 365 * 24 * 3600;
 
     /** Weights of the cross-center score; each term is normalised to 0..1 over the candidates. */
     public record Weights(double time, double cost, double data, double latency, double energy) {
@@ -189,11 +191,17 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
                     long prev = 0;
                     for (int i = 0; i < t.size(); i++) {
                         JsonNode e = t.get(i);
-                        if (!e.isNumber() || e.asDouble() <= prev) {
-                            throw new SpecException(l.path("thresholdsCardSeconds") + "[" + i + "]",
-                                    "must be a number greater than the one before it");
+                        String at = l.path("thresholdsCardSeconds") + "[" + i + "]";
+                        if (!e.isNumber()) {
+                            throw new SpecException(at, "must be a number greater than the one before it");
                         }
-                        prev = (long) e.asDouble();
+                        java.math.BigDecimal v = Fields.decimalOf(e, at);
+                        if (v.compareTo(java.math.BigDecimal.valueOf(prev)) <= 0
+                                || v.compareTo(java.math.BigDecimal.valueOf(MAX_THRESHOLD_CARD_SECONDS)) > 0) {
+                            throw new SpecException(at, "must be greater than the one before it and at most "
+                                    + MAX_THRESHOLD_CARD_SECONDS);
+                        }
+                        prev = v.longValue();
                         out.add(prev);
                     }
                     las = out;

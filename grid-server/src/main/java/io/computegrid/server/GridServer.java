@@ -2,75 +2,50 @@ package io.computegrid.server;
 
 import io.computegrid.config.FederationConfig;
 import io.computegrid.config.FederationConfigParser;
-import io.computegrid.model.Center;
-import io.computegrid.model.Clock;
-import io.computegrid.model.Role;
-import io.computegrid.model.Tenant;
-import io.computegrid.scheduler.Policies;
-import io.computegrid.server.agent.Agents;
-import io.computegrid.server.api.AdminRoutes;
+import io.computegrid.metering.Metering;
 import io.computegrid.server.api.ApiContext;
-import io.computegrid.server.api.EventRoutes;
 import io.computegrid.server.api.HttpApi;
-import io.computegrid.server.api.JobRoutes;
-import io.computegrid.server.api.LogRoutes;
 import io.computegrid.server.api.RouteModule;
-import io.computegrid.server.auth.TokenService;
-import io.computegrid.server.events.EventBus;
 import io.computegrid.server.federation.DemoFederation;
 import io.computegrid.server.federation.Federation;
-import io.computegrid.server.jobs.JobPaths;
-import io.computegrid.server.jobs.JobService;
-import io.computegrid.server.jobs.JobStore;
-import io.computegrid.server.metrics.GridMetrics;
-import io.computegrid.metering.Metering;
-import io.computegrid.metering.budget.Overrun;
-import io.computegrid.metering.budget.RunningJob;
-import io.computegrid.server.billing.BillingRoutes;
-import io.computegrid.server.billing.BudgetCheck;
-import io.computegrid.server.billing.FundsGate;
-import io.computegrid.server.billing.MeteringUsageRecorder;
-import io.computegrid.server.console.ConsoleRoutes;
-import io.computegrid.server.stats.StatsRoutes;
-import io.computegrid.server.runtime.BackendRegistry;
-import io.computegrid.server.runtime.CenterMonitor;
+import io.computegrid.server.leadership.Campaign;
+import io.computegrid.server.leadership.ServerStatus;
+import io.computegrid.server.leadership.StandbyHttp;
 import io.computegrid.server.runtime.JobRuntime;
-import io.computegrid.server.scheduling.SchedulingLoop;
-import io.computegrid.spec.JobSpecParser;
+import io.computegrid.store.DataDirLock;
 import io.computegrid.store.Database;
+import io.computegrid.store.Postgres;
+import io.computegrid.store.leadership.Lease;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control plane: store, federation, scheduler loop, backends and HTTP API, started in that
- * order and stopped in reverse. A restart on the same data directory or database continues where
- * the last run stopped.
+ * The control plane. {@link #start()} runs in phases: open the database (the data directory's lock first),
+ * win leadership (a standby waits here), start the subsystems (federation, metering, runtime and backends,
+ * recovery, the scheduling loop, timers), then serve the API on the port. Stopped in reverse. A restart on
+ * the same data directory or database continues where the last run stopped; several servers on one
+ * database take turns (docs/high-availability.md).
  */
 public final class GridServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GridServer.class);
-    static final Clock WALL = System::currentTimeMillis;
 
     private final ServerOptions options;
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
-    private volatile boolean ready;
+    private final ServerStatus status = new ServerStatus(this::selfUrl);
+    private volatile boolean stopRequested;
+    private volatile String advertisedUrl;
+    private volatile Consumer<String> standbyListener = line -> { };
+    private volatile Consumer<String> lostListener = reason -> { };
+    private volatile StandbyHttp front;
+    private long wonAt;
     private Database db;
-    private HttpApi http;
-    private JobRuntime runtime;
-    private SchedulingLoop loop;
-    private Federation federation;
-    private Metering metering;
-    private ApiContext api;
+    private volatile HttpApi http;
+    private volatile Subsystems subsystems;
     private final List<RouteModule> extraModules = new ArrayList<>();
 
     public GridServer(ServerOptions options) {
@@ -101,159 +76,183 @@ public final class GridServer implements AutoCloseable {
         // subsystem sections are validated here, once, so a bad file stops the start with the field named
         io.computegrid.scheduler.SchedulerSettings.of(cfg);
         HealthSettings.from(cfg);
-        Agents.validate(cfg);
+        io.computegrid.metering.MeteringConfig.read(cfg);
+        io.computegrid.metering.price.PricesConfig.read(cfg);
+        io.computegrid.server.agent.Agents.validate(cfg);
         return cfg;
     }
 
+    /**
+     * Starts the server in phases: open the database, win leadership, start the subsystems, serve the API. A standby blocks in the second phase, answering on its port, until the
+     * active server stops. Fails with {@link DataDirLock.HeldException} when another server holds the data dir.
+     */
     public GridServer start() throws IOException {
         long t0 = System.nanoTime();
-        Path data = options.dataDir();
-        Files.createDirectories(data);
-        FederationConfig cfg = federation(options);
-        db = options.dbUrl() == null ? Database.embedded(data)
-                : Database.external(options.dbUrl(), options.dbUser(), options.dbPassword());
-        closeInReverse.add(db);
-        var jdbi = db.jdbi();
-        federation = new Federation(jdbi, cfg);
-        federation.applyConfig();
-        metering = new Metering(jdbi, federation.current());
-        federation.onReload(metering::syncConfig);
-        TokenService tokens = new TokenService(jdbi);
-        bootstrapTokens(tokens, data, cfg);
-        Instant lastAlive = readHeartbeat(jdbi);
-
-        EventBus bus = new EventBus();
-        JobPaths paths = new JobPaths(data);
-        GridMetrics metrics = new GridMetrics(jdbi);
-        JobSpecParser parser = new JobSpecParser(cfg.catalog());
-        JobStore jobs = new JobStore(jdbi, parser);
-        BackendRegistry backends = new BackendRegistry();
-        closeInReverse.add(backends);
-        Agents agents = Agents.install(jdbi, backends, paths, tokens, bus);
-        SchedulingLoop[] loopRef = new SchedulingLoop[1];
-        runtime = new JobRuntime(jdbi, jobs, bus, paths, federation, backends, WALL, () -> loopRef[0].wake());
-        runtime.usageRecorder(new MeteringUsageRecorder(metering));
-        closeInReverse.add(runtime);
-        for (Center c : federation.current().centers()) {
-            backends.create(c, runtime);
+        long migratedAt;
+        long startedAt;
+        try {
+            FederationConfig cfg = federation(options);
+            Postgres pg = openDatabase();                 // 1. the data-dir lock, the port (503), PostgreSQL
+            Lease lease = winLeadership(pg);              // 2. a standby waits here; the winner migrates and fences
+            migratedAt = System.nanoTime();
+            startSubsystems(cfg, lease);                  // 3. everything that acts (Subsystems)
+            startedAt = System.nanoTime();
+            serveApi();                                   // 4. the API takes over the port: ready
+        } catch (InterruptedException e) {
+            close();
+            throw new IllegalStateException("stopped while standing by");
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
         }
-        String policy = options.policy() == null ? "default" : options.policy();
-        loop = new SchedulingLoop(jdbi, jobs, federation, runtime, bus, metrics, Policies.byName(policy), WALL);
-        loopRef[0] = loop;
-        jobs.waitReasons(loop::waitingReason);
-        loop.admissionGate(new FundsGate(metering, jdbi));
-        JobService jobService = new JobService(jobs, parser, federation, bus, runtime, loop::wake);
-        jobService.submitHook(new BudgetCheck(metering, loop::spec, jobs::spec));
-        if (options.demo()) {
-            DemoFederation.fund(metering);
-        }
-        api = new ApiContext(jdbi, federation, jobs, jobService, paths, tokens, bus, metrics, loop, backends);
-
-        runtime.recover(lastAlive);
-        loop.start();
-        closeInReverse.add(loop);
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "grid-timers");
-            t.setDaemon(true);
-            return t;
-        });
-        closeInReverse.add(timers::shutdownNow);
-        timers.scheduleAtFixedRate(() -> heartbeat(jdbi), 0, 5, TimeUnit.SECONDS);
-        int slice = metering.sliceSeconds();
-        timers.scheduleAtFixedRate(this::meterQuietly, slice, slice, TimeUnit.SECONDS);
-        HealthSettings health = HealthSettings.from(cfg);
-        CenterMonitor monitor = new CenterMonitor(jdbi, federation, backends, runtime, bus, health.downAfter(), loop::wake);
-        timers.scheduleWithFixedDelay(monitor::checkAll, 0, health.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
-
-        List<RouteModule> modules = new ArrayList<>(List.of(new JobRoutes(), new LogRoutes(), new AdminRoutes(),
-                new EventRoutes(), new BillingRoutes(metering), new ConsoleRoutes(), new StatsRoutes()));
-        modules.addAll(agents.routes());
-        modules.addAll(extraModules);
-        agents.start(runtime, monitor); // just before agents can reach us: their silence counts from here
-        http = new HttpApi(api, modules, () -> ready).start(options.host(), options.port());
-        closeInReverse.add(http);
-        closeInReverse.add(agents); // closed before the HTTP server: waiting polls end at once
-        ready = true;
-        log.info("ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        long now = System.nanoTime();
+        log.info("ready in {} ms (epoch {}; since leadership was won: migrations {} ms, subsystems {} ms, API {} ms)",
+                (now - t0) / 1_000_000, db.lease().epoch(), (migratedAt - wonAt) / 1_000_000,
+                (startedAt - migratedAt) / 1_000_000, (now - startedAt) / 1_000_000);
         return this;
     }
 
-    /** A metering slice: usage of every running task, budget caps, voucher expiry. */
-    private void meterQuietly() {
-        try {
-            List<Overrun> over = new ArrayList<>();
-            runtime.meterRunning((h, running) -> over.addAll(metering.overruns(h, running.stream()
-                    .map(j -> new RunningJob(j.id(), j.tenant(), api.jobs().spec(j.specJson()).budget())).toList())));
-            for (Overrun o : over) {
-                if (o.stop()) {
-                    runtime.stop(o.jobId(), "CANCEL", "stopped at its budget cap: " + o.reason());
-                } else {
-                    log.warn("job={} tenant={} event=BUDGET_ALERT msg=\"{}\"", o.jobId(), o.tenant(), o.reason());
-                }
+    /**
+     * Phase 1. With the embedded database the data directory's lock comes first: a second server on the same
+     * --data stops here, before it binds a port or touches DATA/pg. Then the port answers (503 until this
+     * server is active), then PostgreSQL starts or is reached.
+     */
+    private Postgres openDatabase() throws IOException {
+        Files.createDirectories(options.dataDir());
+        if (options.dbUrl() == null) {
+            DataDirLock lock = DataDirLock.acquire(options.dataDir());
+            closeInReverse.add(lock);
+            front = StandbyHttp.start(options.host(), options.port(), status);
+            lock.describe(selfUrl());
+            status.starting("starting the embedded PostgreSQL");
+            Postgres pg = Postgres.embedded(options.dataDir(), lock);
+            closeInReverse.add(pg);
+            return pg;
+        }
+        front = StandbyHttp.start(options.host(), options.port(), status);
+        Postgres pg = Postgres.external(options.dbUrl(), options.dbUser(), options.dbPassword());
+        closeInReverse.add(pg);
+        return pg;
+    }
+
+    /**
+     * Phase 2. Stands by until this server leads, then migrates and fences the schema under its lease. A lost
+     * lease (renewal failed, epoch moved, a write fenced off) stops the server: see {@link #failStop}.
+     */
+    private Lease winLeadership(Postgres pg) throws InterruptedException {
+        Lease lease = Campaign.run(pg, selfUrl(), status, standbyListener, () -> stopRequested);
+        wonAt = System.nanoTime();
+        closeInReverse.add(lease);
+        lease.onLost(this::failStop);
+        status.starting("migrating the database");
+        db = Database.open(pg, lease);
+        closeInReverse.add(db);
+        return lease;
+    }
+
+    /**
+     * Phase 3, on the active server only: everything that acts on the federation (see {@link Subsystems}, where a
+     * new subsystem is wired).
+     */
+    private void startSubsystems(FederationConfig cfg, Lease lease) throws IOException {
+        subsystems = Subsystems.start(options, cfg, db, lease, closeInReverse);
+    }
+
+    /** Phase 4: the API replaces the standby's small HTTP server on the same port. */
+    private void serveApi() {
+        List<RouteModule> modules = new ArrayList<>(subsystems.routeModules());
+        modules.addAll(extraModules);
+        HttpApi api = new HttpApi(subsystems.api(), modules, status);
+        int port = front.port();
+        front.close();
+        http = api.start(options.host(), port);
+        status.active();
+    }
+
+    /**
+     * Leadership is gone: act no more (the lease already refuses every backend action), stop the subsystems,
+     * keep answering 503 on the port, and tell the listener (the {@code grid server} command exits non-zero so
+     * that a supervisor restarts it as a standby).
+     */
+    private void failStop(String reason) {
+        status.lost(reason);
+        Subsystems sub = subsystems;
+        if (sub != null) {
+            sub.runtime().shuttingDown();
+        }
+        Thread t = new Thread(() -> {
+            closeAll();
+            lostListener.accept(reason);
+        }, "grid-fail-stop");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** This server's URL as other servers and clients should reach it (the standby's 503s name it). */
+    private String selfUrl() {
+        if (advertisedUrl != null) {
+            return advertisedUrl;
+        }
+        String host = options.host();
+        if ("0.0.0.0".equals(host) || "::".equals(host)) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "127.0.0.1";
             }
-            metering.expireDueVouchers();
-        } catch (RuntimeException e) {
-            log.warn("periodic metering failed: {}", e.toString());
         }
+        return "http://" + host + ":" + (http != null || front != null ? port() : options.port());
     }
 
-    private static void heartbeat(org.jdbi.v3.core.Jdbi jdbi) {
-        try {
-            jdbi.useHandle(h -> h.createUpdate("INSERT INTO settings(key, value) VALUES ('last_alive', :v) "
-                    + "ON CONFLICT (key) DO UPDATE SET value = :v").bind("v", Instant.now().toString()).execute());
-        } catch (RuntimeException e) {
-            log.warn("heartbeat failed: {}", e.toString());
-        }
+    /** The URL this server announces (default: http://HOST:PORT of where it listens). */
+    public GridServer advertise(String url) {
+        this.advertisedUrl = url;
+        return this;
     }
 
-    private static Instant readHeartbeat(org.jdbi.v3.core.Jdbi jdbi) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT value FROM settings WHERE key = 'last_alive'")
-                .mapTo(String.class).findOne()).map(Instant::parse).orElse(Instant.now());
+    /** Hears the one line a standby prints for each active server it waits for. */
+    public GridServer onStandby(Consumer<String> listener) {
+        this.standbyListener = listener;
+        return this;
     }
 
-    /** The first admin token goes to DIR/admin.token (mode 600); demo tenants get member tokens beside it. */
-    private void bootstrapTokens(TokenService tokens, Path data, FederationConfig cfg) throws IOException {
-        if (!tokens.any(Role.ADMIN)) {
-            writeSecret(data.resolve("admin.token"), tokens.create(Role.ADMIN, null, "bootstrap admin").token());
-        }
-        if (options.demo()) {
-            Path dir = data.resolve("demo-tokens");
-            Files.createDirectories(dir);
-            for (Tenant t : DemoFederation.config().tenants()) {
-                Path f = dir.resolve(t.name() + ".token");
-                if (!Files.exists(f)) {
-                    writeSecret(f, tokens.create(Role.MEMBER, t.name(), "demo member").token());
-                }
-            }
-        }
+    /** Hears, once, that this server lost leadership (after its subsystems stopped). */
+    public GridServer onLeadershipLost(Consumer<String> listener) {
+        this.lostListener = listener;
+        return this;
     }
 
-    static void writeSecret(Path file, String secret) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, secret + "\n");
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    public ServerStatus status() {
+        return status;
     }
 
+    /** The port this server listens on (a standby's too). */
     public int port() {
-        return http.port();
+        HttpApi h = http;
+        if (h != null) {
+            return h.port();
+        }
+        StandbyHttp f = front;
+        if (f != null) {
+            return f.port();
+        }
+        throw new IllegalStateException("not listening yet");
     }
 
     public ApiContext api() {
-        return api;
+        return subsystems.api();
     }
 
     public JobRuntime runtime() {
-        return runtime;
+        return subsystems.runtime();
     }
 
     public Federation federationState() {
-        return federation;
+        return subsystems.federation();
     }
 
     public Metering metering() {
-        return metering;
+        return subsystems.metering();
     }
 
     public Database database() {
@@ -262,17 +261,39 @@ public final class GridServer implements AutoCloseable {
 
     @Override
     public void close() {
-        ready = false;
-        if (runtime != null) {
-            runtime.shuttingDown();
+        stopRequested = true;
+        status.stopping();
+        Subsystems sub = subsystems;
+        if (sub != null) {
+            sub.runtime().shuttingDown();
+            sub.beforeHttpStops();
         }
-        for (int i = closeInReverse.size() - 1; i >= 0; i--) {
+        HttpApi h = http;
+        if (h != null) {
+            h.close();
+        }
+        closeAll();
+        StandbyHttp f = front;
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    /** Closes what was started, newest first, each once (fail-stop and close may race). */
+    private void closeAll() {
+        while (true) {
+            AutoCloseable c;
+            synchronized (closeInReverse) {
+                if (closeInReverse.isEmpty()) {
+                    return;
+                }
+                c = closeInReverse.remove(closeInReverse.size() - 1);
+            }
             try {
-                closeInReverse.get(i).close();
+                c.close();
             } catch (Exception e) {
                 log.warn("while stopping: {}", e.toString());
             }
         }
-        closeInReverse.clear();
     }
 }

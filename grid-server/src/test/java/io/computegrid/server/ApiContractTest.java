@@ -199,6 +199,7 @@ class ApiContractTest {
                 new Check("GET", "/api/v1/jobs/{id}/explain", "/api/v1/jobs/" + id + "/explain", null, 200),
                 new Check("GET", "/api/v1/jobs/{id}/events", "/api/v1/jobs/" + id + "/events", null, 200),
                 new Check("GET", "/api/v1/centers", "/api/v1/centers", null, 200),
+                new Check("GET", "/readyz", "/readyz", null, 200),
                 new Check("GET", "/api/v1/tenants", "/api/v1/tenants", null, 200),
                 new Check("GET", "/api/v1/tenants/{name}", "/api/v1/tenants/acme", null, 200),
                 new Check("POST", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/" + id + "/cancel", "{}", 409),

@@ -81,6 +81,28 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A request with extra headers; the whole response (status, headers, body). */
+    public HttpResponse<String> send(String method, String path, String token, String body,
+                                     java.util.Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", body.stripLeading().startsWith("{") ? "application/json" : "application/yaml");
+        }
+        headers.forEach(b::header);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException(e);
+        }
+    }
+
     public long submit(String token, String spec) {
         Res r = call("POST", "/api/v1/jobs", token, spec, "application/yaml");
         assertThat(r.status()).as(r.body()).isEqualTo(201);

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A real PostgreSQL (zonky's binaries, PostgreSQL 17) living in {@code DIR/pg}, listening on
  * loopback only, with a password generated on first start and kept in {@code DIR/db.password}
- * (mode 600). A postmaster left behind by a killed server is stopped before starting again.
+ * (mode 600). Only the holder of the directory's {@link DataDirLock} starts it; so a postmaster found
+ * running in {@code DIR/pg} really was left behind by a killed server and is stopped before starting
+ * again (a live server would still hold the lock).
  */
 public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
@@ -27,13 +29,37 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private final EmbeddedPostgres pg;
     private final String password;
+    /** The lock this database took itself (when started without one), released at close. */
+    private final DataDirLock ownLock;
+    private final Path pgDir;
 
-    private EmbeddedDatabase(EmbeddedPostgres pg, String password) {
+    private EmbeddedDatabase(EmbeddedPostgres pg, Path pgDir, String password, DataDirLock ownLock) {
         this.pg = pg;
+        this.pgDir = pgDir;
         this.password = password;
+        this.ownLock = ownLock;
     }
 
+    /** Locks {@code dataDir} (or fails with {@link DataDirLock.HeldException}) and starts PostgreSQL in it. */
     public static EmbeddedDatabase start(Path dataDir) {
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        try {
+            return start(dataDir, lock, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Starts PostgreSQL in a data directory whose lock the caller holds (and keeps until after close). */
+    public static EmbeddedDatabase start(Path dataDir, DataDirLock lock) {
+        return start(dataDir, lock, null);
+    }
+
+    private static EmbeddedDatabase start(Path dataDir, DataDirLock lock, DataDirLock own) {
+        if (lock == null || !lock.covers(dataDir)) {
+            throw new IllegalStateException("the embedded PostgreSQL of " + dataDir + " needs that directory's lock");
+        }
         try {
             Files.createDirectories(dataDir);
             Path pgDir = dataDir.resolve("pg");
@@ -67,7 +93,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
                 Files.move(tmp, pwFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
-            return new EmbeddedDatabase(pg, password);
+            return new EmbeddedDatabase(pg, pgDir, password, own);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -88,7 +114,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    static void stopLeftover(Path pgDir) {
+    /** The postmaster's pid (from {@code postmaster.pid}), for tests that kill it under a running server. */
+    public long postmasterPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(pgDir.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static void stopLeftover(Path pgDir) {
         Path pidFile = pgDir.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return;
@@ -141,6 +176,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             pg.close();
         } catch (IOException e) {
             log.warn("embedded PostgreSQL did not stop cleanly: {}", e.toString());
+        } finally {
+            if (ownLock != null) {
+                ownLock.close();
+            }
         }
     }
 }

@@ -135,7 +135,17 @@ public final class LocalBackend implements Backend {
      */
     @Override
     public String launch(LaunchRequest r) throws BackendException {
+        return launch(r, handle -> { });
+    }
+
+    /**
+     * As {@link #launch(LaunchRequest)}, with the tasks held at their gate until {@code recorder} has made the
+     * handle durable; if it throws, the tasks are killed before they ran anything and the exception propagates.
+     */
+    @Override
+    public String launch(LaunchRequest r, HandleRecorder recorder) throws BackendException {
         Objects.requireNonNull(r, "request");
+        Objects.requireNonNull(recorder, "recorder");
         Requests.validate(r);
         synchronized (launchLock) {
             if (closing) {
@@ -147,7 +157,7 @@ public final class LocalBackend implements Backend {
             }
             List<Card> reserved = cards.reserve(r);
             try {
-                return start(r);
+                return start(r, recorder);
             } catch (BackendException | RuntimeException e) {
                 gangs.remove(new Gang.Key(r.jobId(), r.attempt()));
                 cards.release(reserved);
@@ -156,7 +166,7 @@ public final class LocalBackend implements Backend {
         }
     }
 
-    private String start(LaunchRequest r) throws BackendException {
+    private String start(LaunchRequest r, HandleRecorder recorder) throws BackendException {
         Path workDir = options.workDir().apply(r).toAbsolutePath().normalize();
         try {
             Files.createDirectories(r.logDir());
@@ -235,6 +245,17 @@ public final class LocalBackend implements Backend {
         }
         List<Task> started = tasks.stream().filter(t -> t.process != null).toList();
         g.handle = started.stream().map(Task::handle).collect(Collectors.joining(","));
+        if (failedAt < 0) {
+            try {
+                recorder.record(g.handle);
+            } catch (RuntimeException e) {
+                abortGated(started);
+                throw e;
+            }
+            for (Task t : started) {
+                TaskProcesses.release(t.process);
+            }
+        }
         for (Task t : started) {
             String h = t.handle();
             if (t.servicePort > 0) {
@@ -262,6 +283,21 @@ public final class LocalBackend implements Backend {
             t.process.onExit().whenCompleteAsync((p, err) -> onRootExit(g, t), timers);
         }
         return g.handle;
+    }
+
+    /** Kills tasks still waiting at their gate (they never ran their command) and waits until they are gone. */
+    private static void abortGated(List<Task> started) {
+        for (Task t : started) {
+            t.process.destroyForcibly();
+        }
+        for (Task t : started) {
+            try {
+                t.process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     // ---------------------------------------------------------------- stopping and exits

@@ -4,7 +4,6 @@ import io.computegrid.backend.BackendException;
 import io.computegrid.backend.GridEnv;
 import io.computegrid.backend.LaunchRequest;
 import io.computegrid.backend.TaskLaunch;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +16,19 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** How one task's process is built (argv, environment, files) and how its log file is written around it. */
+/**
+ * How one task's process is built (argv, environment, files) and how its log file is written around it.
+ *
+ * <p>Every task starts behind a gate: {@code sh} waits on its stdin for the word {@code go}, then becomes the
+ * command ({@code exec}, same pid, stdin from /dev/null). The backend sends it only once the control plane
+ * has made the task's handle durable ({@link #release}); if the control plane dies first, the pipe closes and
+ * the gate exits without running anything. So a task never runs unless its successor can find it by handle.
+ */
 final class TaskProcesses {
     private static final Logger LOG = LoggerFactory.getLogger(TaskProcesses.class);
+    /** dash sets PWD, which the task's environment never had: unset before exec. */
+    static final String GATE = "IFS= read -r go && [ \"$go\" = go ] || exit 125; unset PWD; exec \"$@\" </dev/null";
+    private static final byte[] GO = "go\n".getBytes(StandardCharsets.US_ASCII);
     private final Path setsid;
     private final Map<String, String> baseEnv;
 
@@ -39,10 +48,11 @@ final class TaskProcesses {
             // the JVM's child is never a group leader, so setsid calls setsid(2) and execs in place: same pid
             argv.addAll(List.of(setsid.toString(), "--wait", "--"));
         }
+        argv.addAll(List.of("/bin/sh", "-c", GATE, "grid-task"));
         argv.addAll(r.command());
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(workDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectErrorStream(true);
         pb.environment().clear();
@@ -57,6 +67,16 @@ final class TaskProcesses {
             }
         }
         return pb;
+    }
+
+    /** Lets a gated task run its command. False when it is gone already (its exit is reported as usual). */
+    static boolean release(Process p) {
+        try (var in = p.getOutputStream()) {
+            in.write(GO);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static String header(LaunchRequest r) {

@@ -44,7 +44,8 @@ public final class BillingCommands {
         return Output.text(n, f);
     }
 
-    @Command(name = "usage", description = "Metered usage records (newest last).")
+    @Command(name = "usage", mixinStandardHelpOptions = true,
+            description = "Metered usage records (newest last).")
     public static final class Usage implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -98,7 +99,8 @@ public final class BillingCommands {
         }
     }
 
-    @Command(name = "topup", description = "Add money to a tenant's balance (operator).")
+    @Command(name = "topup", mixinStandardHelpOptions = true,
+            description = "Add money to a tenant's balance (operator).")
     public static final class Topup implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -128,7 +130,8 @@ public final class BillingCommands {
         }
     }
 
-    @Command(name = "voucher", description = "Compute vouchers.", subcommands = {VoucherIssue.class, VoucherList.class,
+    @Command(name = "voucher", mixinStandardHelpOptions = true,
+            description = "Compute vouchers.", subcommands = {VoucherIssue.class, VoucherList.class,
             VoucherExpire.class})
     public static final class VoucherCmd implements Callable<Integer> {
         @Override
@@ -143,7 +146,8 @@ public final class BillingCommands {
                 + text(v, "validTo") + " (" + text(v, "state") + ")");
     }
 
-    @Command(name = "issue", description = "Issue a voucher to a tenant (operator).")
+    @Command(name = "issue", mixinStandardHelpOptions = true,
+            description = "Issue a voucher to a tenant (operator).")
     public static final class VoucherIssue implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -194,7 +198,8 @@ public final class BillingCommands {
         }
     }
 
-    @Command(name = "list", description = "List vouchers (members: their own).")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List vouchers (members: their own).")
     public static final class VoucherList implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -220,7 +225,8 @@ public final class BillingCommands {
         }
     }
 
-    @Command(name = "expire", description = "Expire a voucher now; what it had left returns to its issuer (operator).")
+    @Command(name = "expire", mixinStandardHelpOptions = true,
+            description = "Expire a voucher now; what it had left returns to its issuer (operator).")
     public static final class VoucherExpire implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -240,7 +246,8 @@ public final class BillingCommands {
         }
     }
 
-    @Command(name = "bill", description = "A tenant's monthly statement.")
+    @Command(name = "bill", mixinStandardHelpOptions = true,
+            description = "A tenant's monthly statement.")
     public static final class Bill implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -293,7 +300,8 @@ public final class BillingCommands {
         }
     }
 
-    @Command(name = "prices", description = "The price book (per card-hour).")
+    @Command(name = "prices", mixinStandardHelpOptions = true,
+            description = "The price book (per card-hour).")
     public static final class Prices implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -317,7 +325,8 @@ public final class BillingCommands {
         }
     }
 
-    @Command(name = "settlement", description = "What each provider earned in a month, after fees (operator).")
+    @Command(name = "settlement", mixinStandardHelpOptions = true,
+            description = "What each provider earned in a month, after fees (operator).")
     public static final class SettlementCmd implements Callable<Integer> {
         @Mixin
         ClientOptions c;
@@ -349,7 +358,8 @@ public final class BillingCommands {
         }
     }
 
-    @Command(name = "ledger", description = "Check the ledger: recompute every account (operator).")
+    @Command(name = "ledger", mixinStandardHelpOptions = true,
+            description = "Check the ledger: recompute every account (operator).")
     public static final class Ledger implements Callable<Integer> {
         @Mixin
         ClientOptions c;

@@ -91,7 +91,7 @@ public final class PricesConfig {
 
     private static BigDecimal money(Fields e, String field) {
         JsonNode raw = e.raw(field);
-        if (raw != null && raw.isNumber() && raw.decimalValue().signum() < 0
+        if (raw != null && raw.isNumber() && Fields.decimalOf(raw, e.path(field)).signum() < 0
                 || raw != null && raw.isString() && raw.asString().trim().startsWith("-")) {
             throw new SpecException(e.path(field), "a price must not be negative");
         }

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ public final class HttpApi implements AutoCloseable {
 
     private final Javalin app;
 
-    public HttpApi(ApiContext api, List<RouteModule> modules, BooleanSupplier ready) {
+    public HttpApi(ApiContext api, List<RouteModule> modules, Readiness readiness) {
         String openapi = openApi();
         this.app = Javalin.create(cfg -> {
             cfg.http.maxRequestSize = MAX_BODY;
@@ -36,7 +35,8 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 String path = ctx.path();
-                if (path.equals("/healthz") || path.equals("/readyz") || modules.stream().anyMatch(m -> m.isPublic(path))) {
+                HealthRoutes.refuseUnlessServing(ctx, readiness); // lost leadership or stopping: act no more
+                if (HealthRoutes.isHealthPath(path) || modules.stream().anyMatch(m -> m.isPublic(path))) {
                     return;
                 }
                 String auth = ctx.header("Authorization");
@@ -78,21 +78,14 @@ public final class HttpApi implements AutoCloseable {
                     }
                 }
             });
-            cfg.routes.get("/healthz", ctx -> Json.ok(ctx, Json.map("status", "alive")));
-            cfg.routes.get("/readyz", ctx -> {
-                if (ready.getAsBoolean()) {
-                    Json.ok(ctx, Json.map("status", "ready"));
-                } else {
-                    Json.problem(ctx, 503, "Service Unavailable", "starting");
-                }
-            });
+            HealthRoutes.register(cfg.routes, readiness);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(api.metrics().scrape()));
             cfg.routes.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
             for (RouteModule m : modules) {
                 m.register(cfg.routes, api);
             }
-            cfg.routes.exception(ApiException.class, (e, ctx) -> Json.problem(ctx, e.status(), e.title(), e.getMessage()));
+            cfg.routes.exception(ApiException.class, HealthRoutes::render);
             cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) ->
                     Json.problem(ctx, e.getStatus(), "Error", e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {

@@ -2,6 +2,7 @@ package io.computegrid.server.api;
 
 import io.computegrid.model.JobState;
 import io.computegrid.server.auth.Principal;
+import io.computegrid.server.jobs.IdempotencyKeys;
 import io.computegrid.server.jobs.JobService;
 import io.computegrid.server.jobs.JobStore.JobRow;
 import io.javalin.config.RoutesConfig;
@@ -17,12 +18,16 @@ public final class JobRoutes implements RouteModule {
     public void register(RoutesConfig r, ApiContext api) {
         r.post("/api/v1/jobs", ctx -> {
             Principal who = Api.principal(ctx);
-            JobService.Submitted s = api.jobService().submit(who, Json.body(ctx));
+            String key = IdempotencyKeys.validate(ctx.header(IdempotencyKeys.HEADER));
+            JobService.Submitted s = api.jobService().submit(who, Json.body(ctx), key);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", s.id());
             body.put("state", s.state().name());
             body.putAll(s.extra());
             ctx.header("Location", "/api/v1/jobs/" + s.id());
+            if (s.replayed()) {
+                ctx.header(IdempotencyKeys.REPLAYED_HEADER, "true");
+            }
             Json.send(ctx, 201, body);
         });
         r.get("/api/v1/jobs", ctx -> {

@@ -27,14 +27,26 @@ public final class Json {
     }
 
     public static void problem(Context ctx, int status, String title, String detail) {
+        problem(ctx, status, title, detail, Map.of());
+    }
+
+    /** A problem document with extension members; a 503 also says when to retry. */
+    public static void problem(Context ctx, int status, String title, String detail, Map<String, Object> members) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("type", "about:blank");
         p.put("title", title);
         p.put("status", status);
         p.put("detail", detail);
         p.put("instance", ctx.path());
+        members.forEach(p::putIfAbsent);
+        if (status == 503) {
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
         ctx.status(status).contentType(PROBLEM).result(MAPPER.writeValueAsString(p));
     }
+
+    /** What a 503 asks clients to wait: about the time a standby needs to take over. */
+    public static final String RETRY_AFTER_SECONDS = "2";
 
     /** The request body as a document (JSON or YAML), with the parser's limits. */
     public static JsonNode body(Context ctx) {

@@ -71,8 +71,9 @@ public final class SubmitBenchmark {
                 long[] lat = load(http, url, admin, clients, seconds, 0);
                 double saturated = lat.length / (double) seconds;
                 Arrays.sort(lat);
-                progress.accept("measuring the raw durable-insert reference");
-                double ref = reference(server.database().dataSource(), clients, seconds);
+                progress.accept("measuring the raw durable-insert reference, with and without the fencing trigger");
+                double[] fence = fencedVsUnfenced(server.database().dataSource(), clients, seconds);
+                double ref = fence[0];
                 out.put("clients", clients);
                 out.put("seconds", seconds);
                 out.put("submissions", lat.length);
@@ -81,6 +82,13 @@ public final class SubmitBenchmark {
                 out.put("p99SubmitMillis", round(pct(lat, 0.99) / 1e6));
                 out.put("referenceInsertsPerSecond", round(ref));
                 out.put("ratioToReference", round(saturated / ref));
+                out.put("referenceUnfencedInsertsPerSecond", round(fence[1]));
+                out.put("fencedToUnfencedInserts", round(fence[0] / fence[1]));
+                progress.accept("measuring HTTP submissions with the fence on and off, interleaved");
+                double[] api = submitsFencedVsUnfenced(http, url, admin, clients, seconds, server.database().dataSource());
+                out.put("fenceOnSubmitsPerSecond", round(api[0]));
+                out.put("fenceOffSubmitsPerSecond", round(api[1]));
+                out.put("fencedToUnfencedSubmits", round(api[0] / api[1]));
                 progress.accept("measuring latency at a steady " + rate + " submissions/s");
                 long[] paced = load(http, url, admin, clients, seconds, rate);
                 Arrays.sort(paced);
@@ -154,6 +162,67 @@ public final class SubmitBenchmark {
             k += counts[c];
         }
         return all;
+    }
+
+    /**
+     * The reference insert rate through the fencing trigger and, interleaved in the same run, with the trigger of
+     * the jobs table disabled: what the fence costs on its worst case (one-statement transactions).
+     */
+    private static double[] fencedVsUnfenced(DataSource ds, int clients, int seconds) throws Exception {
+        double fenced = 0;
+        double unfenced = 0;
+        int half = Math.max(1, seconds / 2);
+        for (int round = 0; round < 2; round++) {
+            fenced += reference(ds, clients, half);
+            fenceTrigger(ds, false);
+            try {
+                unfenced += reference(ds, clients, half);
+            } finally {
+                fenceTrigger(ds, true);
+            }
+        }
+        return new double[]{fenced / 2, unfenced / 2};
+    }
+
+    /** Saturated submissions with every table's fence on, then off, twice in turn: what the fence costs the API. */
+    private static double[] submitsFencedVsUnfenced(HttpClient http, String url, String token, int clients,
+                                                    int seconds, DataSource ds) throws Exception {
+        double on = 0;
+        double off = 0;
+        int half = Math.max(1, seconds / 2);
+        for (int round = 0; round < 2; round++) {
+            on += load(http, url, token, clients, half, 0).length / (double) half;
+            fenceTriggers(ds, "", false);
+            try {
+                off += load(http, url, token, clients, half, 0).length / (double) half;
+            } finally {
+                fenceTriggers(ds, "", true);
+            }
+        }
+        return new double[]{on / 2, off / 2};
+    }
+
+    private static void fenceTrigger(DataSource ds, boolean enabled) throws Exception {
+        fenceTriggers(ds, "jobs", enabled);
+    }
+
+    /** Enables or disables the fencing trigger of one table, or of every table when {@code table} is empty. */
+    private static void fenceTriggers(DataSource ds, String table, boolean enabled) throws Exception {
+        try (Connection con = ds.getConnection(); var st = con.createStatement()) {
+            java.util.List<String> tables = new java.util.ArrayList<>();
+            if (table.isEmpty()) {
+                try (var rs = st.executeQuery("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'grid_fence'")) {
+                    while (rs.next()) {
+                        tables.add(rs.getString(1));
+                    }
+                }
+            } else {
+                tables.add(table);
+            }
+            for (String t : tables) {
+                st.execute("ALTER TABLE " + t + " " + (enabled ? "ENABLE" : "DISABLE") + " TRIGGER grid_fence");
+            }
+        }
     }
 
     private static double reference(DataSource ds, int clients, int seconds) throws Exception {

@@ -51,10 +51,19 @@ public final class JobService {
         this.hook = h;
     }
 
-    public record Submitted(long id, JobState state, Map<String, Object> extra) {
+    /** {@code replayed}: an earlier request with the same Idempotency-Key created this job. */
+    public record Submitted(long id, JobState state, Map<String, Object> extra, boolean replayed) {
     }
 
     public Submitted submit(Principal who, JsonNode doc) {
+        return submit(who, doc, null);
+    }
+
+    /**
+     * Validates and stores a job; with an {@code idempotencyKey} (already validated), a retry of the same request
+     * returns the job the first one created instead of a new one (see {@link IdempotencyKeys}).
+     */
+    public Submitted submit(Principal who, JsonNode doc, String idempotencyKey) {
         JobSpec spec;
         try {
             spec = parser.parse(doc);
@@ -86,13 +95,27 @@ public final class JobService {
         }
         EventBus.Batch ev = bus.batch();
         JsonNode stored = normalised(doc, tenant);
+        String fingerprint = idempotencyKey == null ? null : IdempotencyKeys.fingerprint(stored);
         Submitted s = store.jdbi().inTransaction(h -> {
+            if (idempotencyKey != null) {
+                Optional<Long> earlier = IdempotencyKeys.claim(h, tenant, idempotencyKey, fingerprint);
+                if (earlier.isPresent()) {
+                    JobStore.JobRow j = store.find(h, earlier.get(), false).orElseThrow();
+                    return new Submitted(j.id(), j.state(), Map.of(), true);
+                }
+            }
             Map<String, Object> extra = hook.check(h, tenant, spec);
             long id = store.insert(h, spec, stored, tenant, pc.name(), pc.value());
+            if (idempotencyKey != null) {
+                IdempotencyKeys.attach(h, tenant, idempotencyKey, id);
+            }
             ev.add(h, id, tenant, "SUBMITTED", "PENDING", "submitted by token " + who.tokenId() + " ("
                     + spec.tasks() + " task(s), " + describe(spec) + ")");
-            return new Submitted(id, JobState.PENDING, extra);
+            return new Submitted(id, JobState.PENDING, extra, false);
         });
+        if (s.replayed()) {
+            return s;
+        }
         ev.publish();
         wake.run();
         return s;

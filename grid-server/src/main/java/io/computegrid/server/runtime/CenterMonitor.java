@@ -143,6 +143,7 @@ public final class CenterMonitor {
             long job = ((Number) o.get("job_id")).longValue();
             int attempt = ((Number) o.get("attempt")).intValue();
             try {
+                runtime.checkMayAct();
                 b.cancel(job, attempt, (String) o.get("handle"), "requeued elsewhere while center " + c.name()
                         + " was down");
                 jdbi.useHandle(h -> h.createUpdate("DELETE FROM orphans WHERE job_id = :j AND attempt = :a")

@@ -16,6 +16,7 @@ import io.computegrid.server.jobs.JobPaths;
 import io.computegrid.server.jobs.JobStore;
 import io.computegrid.server.jobs.JobStore.JobRow;
 import io.computegrid.server.jobs.JobStore.TaskRow;
+import io.computegrid.store.leadership.LeadershipLostException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
     private final Clock clock;
     private final Runnable wake;
     private volatile UsageRecorder usage = UsageRecorder.NONE;
+    /** Throws when this server may no longer act (its leadership lease): checked right before every backend call. */
+    private volatile Runnable mayAct = () -> { };
     private final ExecutorService launcher = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "grid-launch");
         t.setDaemon(true);
@@ -77,6 +80,16 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         this.usage = r;
     }
 
+    /** The check run right before every backend action (the leadership lease's); it throws to forbid it. */
+    public void beforeBackendAction(Runnable check) {
+        this.mayAct = check;
+    }
+
+    /** Throws unless this server may act on backends now (for other components that call backends). */
+    public void checkMayAct() {
+        mayAct.run();
+    }
+
     private Object lock(long jobId) {
         return locks.computeIfAbsent(jobId, k -> new Object());
     }
@@ -90,7 +103,12 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         launcher.execute(() -> {
             try {
                 doLaunch(jobId);
+            } catch (LeadershipLostException e) {
+                log.info("job {}: not launched, this server lost leadership", jobId);
             } catch (RuntimeException e) {
+                if (shuttingDown) {
+                    return;
+                }
                 log.error("launch of job {} failed unexpectedly", jobId, e);
                 requeueOrFail(jobId, -1, "launch failed: " + e.getMessage(), false);
             }
@@ -124,14 +142,38 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
                     spec.maxRuntime(), spec.resources().cpuMilli(), spec.resources().memoryMiB(),
                     paths.logDir(jobId), paths.checkpointDir(jobId), j.attempt() > 1);
         }
+        // the last fenced write before the backend acts: it claims this attempt's one launch (an old leader's
+        // claim fails here), then the lease is checked once more right before the call
+        if (!claimLaunch(jobId, req.attempt())) {
+            return;
+        }
+        mayAct.run();
         try {
-            String handle = backend.launch(req);
-            jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET handle = :h WHERE id = :id AND attempt = :a")
-                    .bind("h", handle).bind("id", jobId).bind("a", req.attempt()).execute());
+            java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+            String handle = backend.launch(req, h -> {
+                recordHandle(jobId, req.attempt(), h);
+                recorded.set(true);
+            });
+            if (!recorded.get()) {
+                recordHandle(jobId, req.attempt(), handle);
+            }
         } catch (BackendException e) {
             log.warn("job {}: backend refused launch: {}", jobId, e.getMessage());
             requeueOrFail(jobId, req.attempt(), "launch on " + req.center() + " failed: " + e.getMessage(), e.retryable());
         }
+    }
+
+    /** True when this server may launch the attempt: still admitted, not stopping, not launched before. */
+    private boolean claimLaunch(long jobId, int attempt) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET updated_at = now() WHERE id = :id AND attempt = :a "
+                        + "AND state = 'ADMITTED' AND stop_request IS NULL AND handle IS NULL")
+                .bind("id", jobId).bind("a", attempt).execute()) == 1;
+    }
+
+    /** The handle is durable before the tasks run (see Backend.launch with a recorder). */
+    private void recordHandle(long jobId, int attempt, String handle) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET handle = :h WHERE id = :id AND attempt = :a")
+                .bind("h", handle).bind("id", jobId).bind("a", attempt).execute());
     }
 
     /** A launch that failed: back to the queue when it may work later, otherwise FAILED. */
@@ -196,11 +238,14 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         }
         launcher.execute(() -> {
             try {
+                mayAct.run();
                 b.get().cancel(jobId, j.attempt(), j.handle(), reason);
                 // a job whose tasks never started has nobody to report exits: settle it here
                 settleIfNothingRuns(jobId, j.attempt());
             } catch (BackendException e) {
                 log.warn("job {}: cancel on {} failed: {}", jobId, j.center(), e.getMessage());
+            } catch (LeadershipLostException e) {
+                log.info("job {}: not cancelled, this server lost leadership", jobId);
             }
         });
     }
@@ -416,21 +461,35 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
                 .bind("t", new Timestamp(atMillis)).bind("id", jobId).execute());
     }
 
-    /**
-     * After a restart: jobs that held cards are asked of their backend; what the backend no longer
-     * runs (always the case for local processes, see docs/decisions/local-restart-requeue.md) is
-     * closed as lost and goes back to PENDING, to resume from its checkpoint directory.
-     */
-    public void recover(Instant lastAlive) {
-        List<JobRow> active = jdbi.withHandle(h -> h.createQuery(
+    /** The jobs that hold cards now: what a server that just took over inherits from the one before. */
+    public List<JobRow> inherited() {
+        return jdbi.withHandle(h -> h.createQuery(
                 "SELECT * FROM jobs WHERE state IN ('ADMITTED', 'RUNNING') ORDER BY id").map((rs, c) -> JobRow.of(rs)).list());
+    }
+
+    /** {@link #recover(List, Instant)} of every job that holds cards now. */
+    public void recover(Instant lastAlive) {
+        recover(inherited(), lastAlive);
+    }
+
+    /**
+     * After a restart or a takeover: the inherited jobs (as read when this server took over) that still hold
+     * cards at the same attempt are asked of their backend; what the backend no longer runs (always the case
+     * for local processes, see docs/decisions/local-restart-requeue.md) is closed as lost and goes back to
+     * PENDING, to resume from its checkpoint directory. Jobs this server admitted itself meanwhile are not touched.
+     */
+    public void recover(List<JobRow> inherited, Instant lastAlive) {
         Map<String, List<JobRow>> byCenter = new java.util.HashMap<>();
-        active.forEach(j -> byCenter.computeIfAbsent(j.center(), k -> new ArrayList<>()).add(j));
+        for (JobRow was : inherited) {
+            jobs.find(was.id()).filter(j -> j.attempt() == was.attempt() && j.state().isActive())
+                    .ifPresent(j -> byCenter.computeIfAbsent(j.center(), k -> new ArrayList<>()).add(j));
+        }
         for (Map.Entry<String, List<JobRow>> e : byCenter.entrySet()) {
             Map<Long, Backend.JobStatus> known = Map.of();
             Optional<Backend> b = backends.get(e.getKey());
             if (b.isPresent()) {
                 try {
+                    mayAct.run();
                     known = b.get().reconcile(e.getValue().stream()
                             .map(j -> new ActiveJob(j.id(), j.attempt(), j.handle())).toList());
                 } catch (BackendException ex) {
