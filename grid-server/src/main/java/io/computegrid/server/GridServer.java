@@ -33,6 +33,7 @@ import io.computegrid.server.runtime.BackendRegistry;
 import io.computegrid.server.runtime.CenterMonitor;
 import io.computegrid.server.runtime.JobRuntime;
 import io.computegrid.server.scheduling.SchedulingLoop;
+import io.computegrid.server.serving.Serving;
 import io.computegrid.spec.JobSpecParser;
 import io.computegrid.store.Database;
 import java.io.IOException;
@@ -147,6 +148,9 @@ public final class GridServer implements AutoCloseable {
         runtime.recover(lastAlive);
         loop.start();
         closeInReverse.add(loop);
+        Serving serving = new Serving(jdbi, federation, jobs, runtime, bus, tokens, loop::wake, WALL);
+        closeInReverse.add(serving);
+        serving.start();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grid-timers");
             t.setDaemon(true);
@@ -162,6 +166,7 @@ public final class GridServer implements AutoCloseable {
 
         List<RouteModule> modules = new ArrayList<>(List.of(new JobRoutes(), new LogRoutes(), new AdminRoutes(),
                 new EventRoutes(), new BillingRoutes(metering)));
+        modules.addAll(serving.routes());
         modules.addAll(extraModules);
         http = new HttpApi(api, modules, () -> ready).start(options.host(), options.port());
         closeInReverse.add(http);

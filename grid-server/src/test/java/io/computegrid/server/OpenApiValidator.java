@@ -36,6 +36,7 @@ final class OpenApiValidator {
             case "GET" -> item.getGet();
             case "POST" -> item.getPost();
             case "PUT" -> item.getPut();
+            case "DELETE" -> item.getDelete();
             default -> throw new IllegalArgumentException(method);
         };
         if (op == null) {
