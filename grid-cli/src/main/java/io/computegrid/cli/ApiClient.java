@@ -55,6 +55,16 @@ public final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), path));
     }
 
+    public JsonNode delete(String path) {
+        return json(send(request(path).DELETE(), path));
+    }
+
+    /** Puts a document as it is (YAML or JSON); the server validates it. */
+    public JsonNode putRaw(String path, String text, String contentType) {
+        return json(send(request(path).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString(text)), path));
+    }
+
     /** Posts a document as it is (YAML or JSON); the server validates it. */
     public JsonNode postRaw(String path, String text, String contentType) {
         return json(send(request(path).header("Content-Type", contentType)

@@ -1,6 +1,7 @@
 package io.computegrid.cli;
 
 import io.computegrid.bench.SchedulerBench;
+import io.computegrid.cli.serving.ServingBenchCommands;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -11,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code grid bench}: benchmarks that print ratios against a reference measured in the same run. */
 @Command(name = "bench", description = "Run a benchmark and print ratios against a reference measured in the same run.",
-        subcommands = {BenchCommand.SchedulerBenchCommand.class, SubmitBenchCommand.class}, mixinStandardHelpOptions = true)
+        subcommands = {BenchCommand.SchedulerBenchCommand.class, SubmitBenchCommand.class,
+                ServingBenchCommands.Gateway.class, ServingBenchCommands.Autoscale.class}, mixinStandardHelpOptions = true)
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -19,7 +21,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err);
-        System.err.println("grid bench: name a benchmark (scheduler, submit)");
+        System.err.println("grid bench: name a benchmark (scheduler, submit, gateway, autoscale)");
         return 2;
     }
 

@@ -1,5 +1,8 @@
 package io.computegrid.cli;
 
+import io.computegrid.cli.serving.LoadCommand;
+import io.computegrid.cli.serving.ModelServerCommand;
+import io.computegrid.cli.serving.ServiceCommands;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,6 +17,7 @@ import picocli.CommandLine.Command;
                 AdminCommands.Centers.class, AdminCommands.Tenants.class, AdminCommands.Tenant.class,
                 AdminCommands.Token.class,
                 SimulateCommand.class, BenchCommand.class,
+                ServiceCommands.Serve.class, ServiceCommands.Services.class, ModelServerCommand.class, LoadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Grid implements Runnable {
     @Override
