@@ -15,7 +15,8 @@ import java.util.Locale;
  * one, x targetInFlight): then follow the larger of both windows up and never scale down; leave panic after a
  * whole stable window without a trigger;</li>
  * <li>out of panic, the stable window alone decides, so scaling down is slow and scaling up from a burst fast;</li>
- * <li>with min 0, scale to zero after scaleToZeroAfter without a request in flight; until then keep one.</li>
+ * <li>with min 0, scale to zero after scaleToZeroAfter without a request in flight; until then keep one (a
+ * service at zero stays there until a request comes).</li>
  * </ul>
  */
 public final class Autoscaler {
@@ -127,8 +128,9 @@ public final class Autoscaler {
             why += "; raised to min " + bounds.min();
         }
         if (desired == 0 && !panic) {
+            // going down to zero only after the idle period; a service at zero stays there until a request comes
             long idle = now - lastActive;
-            if (idle < settings.scaleToZeroAfter().toMillis()) {
+            if (lastDesired > 0 && idle < settings.scaleToZeroAfter().toMillis()) {
                 desired = 1;
                 why += "; one kept warm: idle " + seconds(idle) + " < scaleToZeroAfter "
                         + seconds(settings.scaleToZeroAfter().toMillis());

@@ -123,6 +123,15 @@ class AutoscalerTest {
     }
 
     @Test
+    void aServiceAtZeroStaysThereUntilARequestComes() {
+        ServiceSpec.Autoscaling s = new ServiceSpec.Autoscaling(2, Duration.ofSeconds(10), Duration.ofSeconds(2), 2.0,
+                Duration.ofSeconds(30));
+        Run r = new Run(s, new ServiceSpec.Replicas(0, 4, 0));
+        assertThat(r.steps(0, 5).desired()).isZero();
+        assertThat(r.step(0.01).desired()).isEqualTo(1);
+    }
+
+    @Test
     void boundsAreKeptAndSaid() {
         Run r = new Run(settings(1), new ServiceSpec.Replicas(2, 3, 2));
         Decision high = r.steps(50, 10);

@@ -30,6 +30,7 @@ public final class ScratchServer implements AutoCloseable {
 
     public ScratchServer(Path dir, String federationYaml) throws IOException {
         this.dir = dir;
+        Files.createDirectories(dir);
         this.config = dir.resolve("federation.yaml");
         Files.writeString(config, federationYaml);
         start(0);
