@@ -4,7 +4,6 @@ import io.computegrid.server.api.ApiContext;
 import io.computegrid.server.api.Json;
 import io.computegrid.server.api.RouteModule;
 import io.computegrid.server.auth.Principal;
-import io.computegrid.server.auth.TokenService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -18,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The built-in gateway: any method on {@code /serve/{tenant}/{service}/**} of the server's own port goes to a
@@ -31,7 +31,7 @@ public final class Gateway implements RouteModule, AutoCloseable {
     private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
 
-    private final TokenService tokens;
+    private final Function<String, Optional<Principal>> tokens;
     private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "grid-gateway-timers");
@@ -40,7 +40,8 @@ public final class Gateway implements RouteModule, AutoCloseable {
     });
     private final Forwarder forwarder;
 
-    public Gateway(TokenService tokens) {
+    /** @param tokens authenticates a bearer token ({@code TokenService::authenticate}) */
+    public Gateway(Function<String, Optional<Principal>> tokens) {
         this.tokens = tokens;
         this.forwarder = new Forwarder(this::respondProblem);
     }
@@ -124,7 +125,7 @@ public final class Gateway implements RouteModule, AutoCloseable {
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
         }
-        return tokens.authenticate(auth.substring(7).trim());
+        return tokens.apply(auth.substring(7).trim());
     }
 
     /** To a ready replica now, or held until one is ready (or the cold-start timeout), or 503 over the bound. */
