@@ -11,19 +11,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A demo inference replica on the JDK's own HTTP server (starts in well under a second): {@code /healthz},
  * {@code /v1/completions} (echoes the prompt after a simulated inference latency), {@code /echo} (the request
  * body back) and {@code /v1/stream} (chunks as they are "generated"), so the gateway, the autoscaler and the
- * benchmarks have a real process to talk to.
+ * benchmarks have a real process to talk to. It loads no JSON or YAML library (MiniJson), so it is ready quickly.
  */
 public final class ModelServer implements AutoCloseable {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     /** How the replica behaves: simulated latency per request (plus uniform jitter), and a warm-up before ready. */
     public record Options(String host, int port, Duration latency, Duration jitter, Duration warmup, String model) {
     }
@@ -48,8 +43,8 @@ public final class ModelServer implements AutoCloseable {
         server.createContext("/v1/completions", this::completion);
         server.createContext("/v1/stream", this::stream);
         server.createContext("/echo", this::echo);
-        server.createContext("/", ex -> send(ex, 404, "{\"error\":\"no such endpoint: " + ex.getRequestURI().getPath()
-                + "\"}"));
+        server.createContext("/", ex -> send(ex, 404, "{\"error\":" + MiniJson.quote("no such endpoint: "
+                + ex.getRequestURI().getPath()) + "}"));
         server.start();
     }
 
@@ -70,23 +65,18 @@ public final class ModelServer implements AutoCloseable {
         byte[] body = ex.getRequestBody().readAllBytes();
         String prompt = "";
         if (body.length > 0) {
-            try {
-                JsonNode in = JSON.readTree(body);
-                prompt = in.path("prompt").asString("");
-            } catch (RuntimeException e) {
-                send(ex, 400, "{\"error\":\"the body must be JSON such as {\\\"prompt\\\": \\\"hi\\\"}\"}");
+            prompt = MiniJson.stringField(new String(body, StandardCharsets.UTF_8), "prompt");
+            if (prompt == null) {
+                send(ex, 400, "{\"error\":\"the body must be a JSON object such as {\\\"prompt\\\": \\\"hi\\\"}\"}");
                 return;
             }
         }
         infer();
         long n = served.incrementAndGet();
-        ObjectNode out = JSON.createObjectNode();
-        out.put("id", "cmpl-" + replica + "-" + n);
-        out.put("object", "text_completion");
-        out.put("model", options.model());
-        out.put("replica", replica);
-        out.putArray("choices").addObject().put("index", 0).put("text", "echo: " + prompt).put("finish_reason", "stop");
-        send(ex, 200, JSON.writeValueAsString(out));
+        send(ex, 200, "{\"id\":" + MiniJson.quote("cmpl-" + replica + "-" + n) + ",\"object\":\"text_completion\","
+                + "\"model\":" + MiniJson.quote(options.model()) + ",\"replica\":" + MiniJson.quote(replica)
+                + ",\"choices\":[{\"index\":0,\"text\":" + MiniJson.quote("echo: " + prompt)
+                + ",\"finish_reason\":\"stop\"}]}");
     }
 
     private void echo(HttpExchange ex) throws IOException {

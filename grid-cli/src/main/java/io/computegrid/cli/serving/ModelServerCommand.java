@@ -64,22 +64,33 @@ public final class ModelServerCommand implements Callable<Integer> {
         return 8000;
     }
 
-    /** Durations as the specs write them (20ms, 1s, 2m). */
+    /** Durations as the specs write them (20ms, 1s, 2m, 1h30m; 0 for none), without loading the spec parser. */
     static final class Durations {
+        private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
         private Durations() {
         }
 
         static Duration parse(String s, String option) {
-            try {
-                Duration d = io.computegrid.spec.Quantities.duration(
-                        io.computegrid.spec.Documents.json().getNodeFactory().stringNode(s.trim()), option);
-                return d == null ? Duration.ZERO : d;
-            } catch (IllegalArgumentException e) {
-                if (s.trim().matches("0+(ms|s|m|h)?")) {
-                    return Duration.ZERO;
-                }
-                throw new CliException(e.getMessage(), 2);
+            String t = s.trim();
+            if (t.matches("0+")) {
+                return Duration.ZERO;
             }
+            if (!t.matches("((\\d{1,9})(ms|s|m|h)){1,4}")) {
+                throw new CliException(option + ": '" + s + "' is not a duration such as 20ms, 5s or 2m", 2);
+            }
+            Duration d = Duration.ZERO;
+            java.util.regex.Matcher m = PART.matcher(t);
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                d = d.plus(switch (m.group(2)) {
+                    case "h" -> Duration.ofHours(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    default -> Duration.ofMillis(n);
+                });
+            }
+            return d;
         }
     }
 }

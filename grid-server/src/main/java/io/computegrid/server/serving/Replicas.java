@@ -152,8 +152,12 @@ final class Replicas {
     /** Stops a drained replica for good. */
     void stop(ServiceState st, long jobId, String how) {
         ourCancels.add(jobId);
+        try {
+            runtime.stop(jobId, "CANCEL", "service " + st.row.name() + " removed this replica (" + how + ")");
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return; // the server is stopping: the replica is requeued at the next start and drained then
+        }
         event(st.id, "REPLICA_STOPPED", "replica job " + jobId + " stopped: " + how);
-        runtime.stop(jobId, "CANCEL", "service " + st.row.name() + " removed this replica (" + how + ")");
     }
 
     /** Counts replica exits since the last look: failures feed the crash-loop backoff. */
