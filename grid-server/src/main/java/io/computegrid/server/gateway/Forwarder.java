@@ -34,6 +34,14 @@ final class Forwarder implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Runs on the calling thread when that is already a gateway thread: one hand-off less per request. */
+    private final java.util.concurrent.Executor onIo = r -> {
+        if (Thread.currentThread().getName().startsWith("grid-gateway-io")) {
+            r.run();
+        } else {
+            io.execute(r);
+        }
+    };
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).executor(io).build();
     private final Problems problems;
@@ -78,7 +86,7 @@ final class Forwarder implements AutoCloseable {
                 problems.respond(ex, 502, "Bad Gateway", "replica job " + u.jobId + " failed to answer: "
                         + c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage()));
             }
-        }, io);
+        }, onIo);
     }
 
     private static HttpRequest build(Upstream u, Exchange ex) {

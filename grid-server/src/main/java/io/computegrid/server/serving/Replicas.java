@@ -1,7 +1,6 @@
 package io.computegrid.server.serving;
 
 import io.computegrid.config.PriorityClass;
-import io.computegrid.model.Clock;
 import io.computegrid.model.ServiceSpec;
 import io.computegrid.server.api.Json;
 import io.computegrid.server.events.EventBus;
@@ -36,12 +35,11 @@ final class Replicas {
     private final JobRuntime runtime;
     private final EventBus bus;
     private final Runnable wakeScheduler;
-    private final Clock clock;
     /** Replicas the controller itself cancelled: their CANCELLED exit is no news. */
     private final Set<Long> ourCancels = ConcurrentHashMap.newKeySet();
 
     Replicas(ServiceStore store, ReplicaJobs jobs, ServiceSpecParser parser, Federation federation, JobRuntime runtime,
-             EventBus bus, Runnable wakeScheduler, Clock clock) {
+             EventBus bus, Runnable wakeScheduler) {
         this.store = store;
         this.jobs = jobs;
         this.parser = parser;
@@ -49,7 +47,6 @@ final class Replicas {
         this.runtime = runtime;
         this.bus = bus;
         this.wakeScheduler = wakeScheduler;
-        this.clock = clock;
     }
 
     ServiceSpec spec(ServiceStore.ServiceRow row) {

@@ -2,7 +2,6 @@ package io.computegrid.server.serving;
 
 import io.computegrid.model.Clock;
 import io.computegrid.model.ServiceSpec;
-import io.computegrid.server.api.Json;
 import io.computegrid.server.gateway.Gateway;
 import io.computegrid.server.gateway.ServiceRoute;
 import io.computegrid.server.gateway.Upstream;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * creates PENDING replica jobs, drains surplus ones (unplaced ones are cancelled first, placed ones leave
  * routing, finish their requests within the request timeout, then are cancelled), counts replica failures
  * into a crash-loop backoff ({@link Replicas}), and drains deleted services;</li>
- * <li>probe: GET readiness.path on running replicas (every 100 ms until ready, then every second); only ready
- * replicas are published to the gateway.</li>
+ * <li>probe ({@link Readiness}): GET readiness.path on running replicas; only ready replicas are published to
+ * the gateway.</li>
  * </ol>
  * Desired state lives in the store, so after a restart the controller rebuilds all of this from it.
  */
@@ -43,7 +42,7 @@ public final class ServiceController implements AutoCloseable {
     private final Replicas replicas;
     private final Gateway gateway;
     private final Clock clock;
-    private final ReplicaProber prober = new ReplicaProber();
+    private final Readiness readiness;
     private final Map<Long, ServiceState> services = new ConcurrentHashMap<>();
     private final Set<Long> replicaJobs = ConcurrentHashMap.newKeySet();
     private final Object signal = new Object();
@@ -59,6 +58,11 @@ public final class ServiceController implements AutoCloseable {
         this.replicas = replicas;
         this.gateway = gateway;
         this.clock = clock;
+        this.readiness = new Readiness(replicas, clock, this::publish, () -> {
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        });
         thread.setDaemon(true);
     }
 
@@ -111,7 +115,7 @@ public final class ServiceController implements AutoCloseable {
                     lastReconcile = now;
                     reconcile(now);
                 }
-                probeDue(now);
+                readiness.probeDue(services.values(), now);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -223,7 +227,8 @@ public final class ServiceController implements AutoCloseable {
                 r.ready = false;
                 r.nextProbeAt = 0;
                 ServiceState owner = st;
-                r.upstream = endpoint == null ? null : new Upstream(rr.jobId(), endpoint, () -> unreachable(owner, r));
+                r.upstream = endpoint == null ? null : new Upstream(rr.jobId(), endpoint,
+                        () -> readiness.unreachable(owner, r));
             }
         }
         st.replicas.keySet().removeIf(id -> {
@@ -283,7 +288,7 @@ public final class ServiceController implements AutoCloseable {
         }
     }
 
-    private void publish(ServiceState st) {
+    void publish(ServiceState st) {
         if (st.registered) {
             gateway.publish(st.route, st.routable());
         }
@@ -296,76 +301,6 @@ public final class ServiceController implements AutoCloseable {
         }
         synchronized (st) {
             st.replicas.keySet().forEach(replicaJobs::remove);
-        }
-    }
-
-    /** A request could not be sent to the replica: out of routing now, probed again at once. */
-    private void unreachable(ServiceState st, ServiceState.Replica r) {
-        synchronized (st) {
-            if (!r.ready) {
-                return;
-            }
-            r.ready = false;
-            r.nextProbeAt = 0;
-        }
-        publish(st);
-        replicas.event(st.id, "REPLICA_UNREACHABLE", "replica job " + r.jobId + " refused a connection at "
-                + r.endpoint + "; out of routing until it answers its readiness probe");
-    }
-
-    // ------------------------------------------------------------------ readiness
-
-    private void probeDue(long now) {
-        for (ServiceState st : services.values()) {
-            ServiceSpec.Readiness readiness = st.spec.readiness();
-            synchronized (st) {
-                for (ServiceState.Replica r : st.replicas.values()) {
-                    if (r.upstream == null || r.draining || r.probing || now < r.nextProbeAt) {
-                        continue;
-                    }
-                    r.probing = true;
-                    Upstream u = r.upstream;
-                    prober.probe(java.net.URI.create("http://" + r.endpoint), readiness.path(), readiness.timeout())
-                            .thenAccept(ok -> probed(st, r, u, ok));
-                }
-            }
-        }
-    }
-
-    private void probed(ServiceState st, ServiceState.Replica r, Upstream u, boolean ok) {
-        long now = clock.nowMillis();
-        boolean changed = false;
-        boolean firstReady = false;
-        synchronized (st) {
-            r.probing = false;
-            if (r.upstream != u) {
-                return; // a new attempt or endpoint since this probe started
-            }
-            if (ok) {
-                r.probeFailures = 0;
-                if (!r.ready) {
-                    r.ready = true;
-                    changed = true;
-                    firstReady = r.readySince == 0;
-                    r.readySince = now;
-                }
-            } else if (r.ready && ++r.probeFailures >= 3) {
-                r.ready = false;
-                changed = true;
-            }
-            r.nextProbeAt = now + (r.ready ? 1_000 : 100);
-        }
-        if (changed) {
-            publish(st);
-            if (r.ready) {
-                replicas.ready(st, r, firstReady, now);
-            } else {
-                replicas.event(st.id, "REPLICA_UNREADY", "replica job " + r.jobId + " failed 3 readiness probes in a "
-                        + "row; out of routing");
-            }
-            synchronized (signal) {
-                signal.notifyAll();
-            }
         }
     }
 
@@ -394,21 +329,6 @@ public final class ServiceController implements AutoCloseable {
         for (ServiceState st : List.copyOf(services.values())) {
             retire(st);
         }
-        prober.close();
-    }
-
-    /** Serialises the service's decision for the view (null before the first sample). */
-    static Map<String, Object> autoscalerJson(ServiceState st) {
-        Decision d = st == null ? null : st.decision;
-        if (d == null) {
-            return Json.map("mode", "stable", "stableConcurrency", 0.0, "panicConcurrency", 0.0, "desired", null,
-                    "reason", "no sample yet");
-        }
-        return Json.map("mode", d.mode().label(), "stableConcurrency", round(d.stableConcurrency()),
-                "panicConcurrency", round(d.panicConcurrency()), "desired", d.desired(), "reason", d.reason());
-    }
-
-    private static double round(double d) {
-        return Math.round(d * 1000) / 1000.0;
+        readiness.close();
     }
 }

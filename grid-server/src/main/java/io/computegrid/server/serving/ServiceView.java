@@ -2,6 +2,7 @@ package io.computegrid.server.serving;
 
 import io.computegrid.model.ServiceSpec;
 import io.computegrid.server.api.Json;
+import io.computegrid.serving.Decision;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ final class ServiceView {
                 "inFlight", st == null ? 0 : st.route.meter().current(),
                 "held", st == null ? 0 : st.route.heldCount());
         m.put("replicas", replicas);
-        m.put("autoscaler", ServiceController.autoscalerJson(st));
+        m.put("autoscaler", autoscalerJson(st));
         m.put("failures", Json.map("consecutive", row.failures(), "nextReplicaAt", iso(row.nextReplicaAt()),
                 "crashLoop", row.failures() >= 3));
         m.put("usage", Json.map("cardSeconds", usage == null ? BigDecimal.ZERO : usage[0],
@@ -47,5 +48,20 @@ final class ServiceView {
 
     private static String iso(Timestamp t) {
         return t == null ? null : t.toInstant().toString();
+    }
+
+    /** Serialises the service's decision for the view (null before the first sample). */
+    private static Map<String, Object> autoscalerJson(ServiceState st) {
+        Decision d = st == null ? null : st.decision;
+        if (d == null) {
+            return Json.map("mode", "stable", "stableConcurrency", 0.0, "panicConcurrency", 0.0, "desired", null,
+                    "reason", "no sample yet");
+        }
+        return Json.map("mode", d.mode().label(), "stableConcurrency", round(d.stableConcurrency()),
+                "panicConcurrency", round(d.panicConcurrency()), "desired", d.desired(), "reason", d.reason());
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 1000) / 1000.0;
     }
 }

@@ -34,7 +34,7 @@ public final class Serving implements AutoCloseable {
         this.store = new ServiceStore(jdbi);
         ServiceSpecParser parser = new ServiceSpecParser(federation.base().catalog());
         ReplicaJobs replicaJobs = new ReplicaJobs(jobs, new JobSpecParser(federation.base().catalog()), store);
-        this.replicas = new Replicas(store, replicaJobs, parser, federation, runtime, bus, wakeScheduler, clock);
+        this.replicas = new Replicas(store, replicaJobs, parser, federation, runtime, bus, wakeScheduler);
         this.gateway = new Gateway(tokens::authenticate);
         this.controller = new ServiceController(store, replicas, gateway, clock);
         this.lifecycle = new ServiceLifecycle(store, parser, replicaJobs, federation, id -> controller.wake());

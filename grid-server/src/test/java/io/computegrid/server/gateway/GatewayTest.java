@@ -171,24 +171,25 @@ class GatewayTest {
             ServiceRoute r = route("chat", true, Duration.ofSeconds(20), 10);
             Upstream s = up(1, slow.getAddress().getPort(), new AtomicInteger());
             gateway.publish(r, List.of(s, up(2, fast.getAddress().getPort(), new AtomicInteger())));
-            // a request parks on "slow" (or answers at once from "fast"); once slow holds one, fast gets the rest
-            CompletableFuture<HttpResponse<String>> parked = null;
+            // requests go out one at a time until one parks on "slow" (the others answer at once from "fast")
+            List<CompletableFuture<HttpResponse<String>>> sent = new java.util.ArrayList<>();
             for (int i = 0; i < 20 && s.outstanding() == 0; i++) {
-                parked = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return send("GET", "/serve/web/chat/", null, Map.of());
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                Thread.sleep(200);
+                CompletableFuture<HttpResponse<String>> f = async("/serve/web/chat/");
+                sent.add(f);
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (!f.isDone() && s.outstanding() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
             }
             assertThat(s.outstanding()).isEqualTo(1);
+            // while slow holds one, every next request goes to fast
             for (int i = 0; i < 10; i++) {
                 assertThat(send("GET", "/serve/web/chat/", null, Map.of()).body()).startsWith("fast");
             }
             hold.countDown();
-            assertThat(parked.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            for (CompletableFuture<HttpResponse<String>> f : sent) {
+                assertThat(f.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
         } finally {
             hold.countDown();
             slow.stop(0);
