@@ -71,12 +71,17 @@ public final class GatewayBench {
         URI direct = URI.create("http://" + endpoint + "/v1/completions");
         URI gateway = URI.create(s.url() + "/serve/bench/" + name + "/v1/completions");
         byte[] body = "{\"prompt\": \"benchmark\"}".getBytes(StandardCharsets.UTF_8);
-        // warm both paths (JIT, connection pools) before measuring
-        round(direct, null, body, o.concurrency(), 1.0);
-        round(gateway, token, body, o.concurrency(), 1.0);
+        // warm both paths (the server's JIT, connection pools) before measuring: twice each, a round or 2 s
+        double warm = Math.max(2.0, o.roundSeconds());
+        for (int i = 0; i < 2; i++) {
+            round(direct, null, body, o.concurrency(), warm);
+            round(gateway, token, body, o.concurrency(), warm);
+        }
         long[][] pooled = new long[2][];
         double[] throughput = new double[2];
+        double[] roundRatios = new double[o.rounds()];
         for (int r = 0; r < o.rounds(); r++) {
+            double[] p99 = new double[2];
             for (int k = 0; k < 2; k++) {
                 // alternate which path goes first, so neither always runs on a warmer machine
                 int path = (r % 2 == 0) ? k : 1 - k;
@@ -84,7 +89,9 @@ public final class GatewayBench {
                         o.roundSeconds());
                 pooled[path] = concat(pooled[path], g.latenciesNanos());
                 throughput[path] += g.latenciesNanos().length / o.roundSeconds();
+                p99[path] = p(g.latenciesNanos(), 0.99);
             }
+            roundRatios[r] = p99[1] / p99[0];
             progress.accept(String.format(java.util.Locale.ROOT, "%s round %d/%d: direct p99 %.2f ms, gateway p99 %.2f ms",
                     name, r + 1, o.rounds(), p(pooled[0], 0.99), p(pooled[1], 0.99)));
         }
@@ -94,6 +101,9 @@ public final class GatewayBench {
         m.put("gateway", stats(pooled[1], throughput[1] / o.rounds()));
         m.put("p50Ratio", LoadGenerator.round(p(pooled[1], 0.5) / p(pooled[0], 0.5)));
         m.put("p99Ratio", LoadGenerator.round(p(pooled[1], 0.99) / p(pooled[0], 0.99)));
+        Arrays.sort(roundRatios);
+        // each round's own ratio, the median of them: what a noisy neighbour does to one round stays in that round
+        m.put("medianRoundP99Ratio", LoadGenerator.round(roundRatios[roundRatios.length / 2]));
         m.put("addedP50Millis", LoadGenerator.round(p(pooled[1], 0.5) - p(pooled[0], 0.5)));
         m.put("addedP99Millis", LoadGenerator.round(p(pooled[1], 0.99) - p(pooled[0], 0.99)));
         return m;

@@ -18,6 +18,16 @@ public final class ServingBenchCommands {
         }
     }
 
+    /** The figures: one JSON document with -o json, else one "key: value" line each. */
+    static int print(String o, Map<String, Object> figures) {
+        if ("json".equals(o)) {
+            Output.json(figures);
+        } else {
+            figures.forEach((k, v) -> System.out.println(k + ": " + v));
+        }
+        return 0;
+    }
+
     @Command(name = "gateway", mixinStandardHelpOptions = true,
             description = "Gateway overhead: p50/p99 through /serve vs direct to the same replica, interleaved rounds.")
     public static final class Gateway implements Callable<Integer> {
@@ -41,14 +51,8 @@ public final class ServingBenchCommands {
                     || roundSeconds < 0.2 || roundSeconds > 600) {
                 throw new CliException("--latency 0-10000, --concurrency 1-512, --rounds 1-100, --round-seconds 0.2-600", 2);
             }
-            Map<String, Object> r = GatewayBench.run(new GatewayBench.Options(latency, concurrency, rounds, roundSeconds,
-                    !noZero), m -> System.err.println("bench gateway: " + m));
-            if ("json".equals(output)) {
-                Output.json(r);
-            } else {
-                r.forEach((k, v) -> System.out.println(k + ": " + v));
-            }
-            return 0;
+            return print(output, GatewayBench.run(new GatewayBench.Options(latency, concurrency, rounds, roundSeconds,
+                    !noZero), m -> System.err.println("bench gateway: " + m)));
         }
     }
 
@@ -75,14 +79,8 @@ public final class ServingBenchCommands {
                     || latency < 1 || latency > 10_000) {
                 throw new CliException("--repeats 1-50, --concurrency 1-512, --target > 0, --max 2-16, --latency 1-10000", 2);
             }
-            Map<String, Object> r = AutoscaleBench.run(new AutoscaleBench.Options(repeats, concurrency, target, max,
-                    latency), m -> System.err.println("bench autoscale: " + m));
-            if ("json".equals(output)) {
-                Output.json(r);
-            } else {
-                r.forEach((k, v) -> System.out.println(k + ": " + v));
-            }
-            return 0;
+            return print(output, AutoscaleBench.run(new AutoscaleBench.Options(repeats, concurrency, target, max,
+                    latency), m -> System.err.println("bench autoscale: " + m)));
         }
     }
 }
