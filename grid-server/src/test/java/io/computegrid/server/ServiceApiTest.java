@@ -156,6 +156,7 @@ class ServiceApiTest {
             assertThat(r.status()).as(b.what() + ": " + r.body()).isEqualTo(b.status());
             assertThat(r.contentType()).as(b.what()).startsWith("application/problem+json");
             assertThat(r.json().get("detail").asString()).as(b.what()).contains(b.detail());
+            valid(r, "/api/v1/services", "POST", b.status());
         }
         TestServer.Res adminUnknownTenant = s.call("POST", "/api/v1/services", admin, ok + "tenant: nobody\n",
                 "application/yaml");
