@@ -4,25 +4,8 @@
 # Runs `apt-get update` only when a package is missing. Must run as root.
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then echo "install.sh: must run as root" >&2; exit 1; fi
-PKGS="slurm-wlm slurmctld slurmd slurmrestd munge slurm-client slurm-wlm-jwt-plugin curl"
-missing=""
-for p in $PKGS; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  echo "install.sh: installing$missing (apt prints its progress below)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  # a fresh image has no package lists: update first then; otherwise only when install fails on stale lists
-  if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
-    echo "install.sh: no package lists yet: apt-get update" >&2
-    apt-get update -q
-  fi
-  apt-get install -y -q --no-install-recommends $missing || {
-    echo "install.sh: install failed, refreshing package lists and retrying" >&2
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends $missing
-  }
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/../apt-ensure.sh"
+apt_ensure install.sh slurm-wlm slurmctld slurmd slurmrestd munge slurm-client slurm-wlm-jwt-plugin curl
 # slurmrestd refuses to run as root: a dedicated system user
 id slurmrest >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin slurmrest
 # one munge key shared by every local cluster

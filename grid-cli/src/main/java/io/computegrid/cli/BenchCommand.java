@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code grid bench}: benchmarks that print ratios against a reference measured in the same run. */
 @Command(name = "bench", description = "Run a benchmark and print ratios against a reference measured in the same run.",
         subcommands = {BenchCommand.SchedulerBenchCommand.class, SubmitBenchCommand.class,
-                ServingBenchCommands.Gateway.class, ServingBenchCommands.Autoscale.class}, mixinStandardHelpOptions = true)
+                ServingBenchCommands.Gateway.class, ServingBenchCommands.Autoscale.class,
+                io.computegrid.cli.bench.JobListBenchCommand.class}, mixinStandardHelpOptions = true)
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -21,7 +22,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err);
-        System.err.println("grid bench: name a benchmark (scheduler, submit, gateway, autoscale)");
+        System.err.println("grid bench: name a benchmark (scheduler, submit, joblist, gateway, autoscale)");
         return 2;
     }
 

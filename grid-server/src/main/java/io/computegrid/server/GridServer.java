@@ -29,6 +29,8 @@ import io.computegrid.server.billing.BillingRoutes;
 import io.computegrid.server.billing.BudgetCheck;
 import io.computegrid.server.billing.FundsGate;
 import io.computegrid.server.billing.MeteringUsageRecorder;
+import io.computegrid.server.console.ConsoleRoutes;
+import io.computegrid.server.stats.StatsRoutes;
 import io.computegrid.server.runtime.BackendRegistry;
 import io.computegrid.server.runtime.CenterMonitor;
 import io.computegrid.server.runtime.JobRuntime;
@@ -149,7 +151,6 @@ public final class GridServer implements AutoCloseable {
         loop.start();
         closeInReverse.add(loop);
         Serving serving = new Serving(jdbi, federation, jobs, runtime, bus, tokens, loop::wake, WALL);
-        closeInReverse.add(serving);
         serving.start();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grid-timers");
@@ -165,11 +166,12 @@ public final class GridServer implements AutoCloseable {
         timers.scheduleWithFixedDelay(monitor::checkAll, 0, health.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
 
         List<RouteModule> modules = new ArrayList<>(List.of(new JobRoutes(), new LogRoutes(), new AdminRoutes(),
-                new EventRoutes(), new BillingRoutes(metering)));
+                new EventRoutes(), new BillingRoutes(metering), new ConsoleRoutes(), new StatsRoutes()));
         modules.addAll(serving.routes());
         modules.addAll(extraModules);
         http = new HttpApi(api, modules, () -> ready).start(options.host(), options.port());
         closeInReverse.add(http);
+        closeInReverse.add(serving); // stopped before HTTP: requests it holds get their 503 while HTTP still answers
         ready = true;
         log.info("ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return this;

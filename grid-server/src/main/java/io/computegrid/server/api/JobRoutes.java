@@ -6,7 +6,6 @@ import io.computegrid.server.jobs.JobService;
 import io.computegrid.server.jobs.JobStore.JobRow;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,11 +46,7 @@ public final class JobRoutes implements RouteModule {
             }
             int limit = Api.limit(ctx);
             List<JobRow> rows = api.jobs().list(tenant, state, ctx.queryParam("name"), Api.cursor(ctx), limit);
-            List<Map<String, Object>> items = new ArrayList<>();
-            for (JobRow j : rows) {
-                items.add(api.jobs().view(j));
-            }
-            Json.ok(ctx, Api.page(items, limit, m -> (Long) m.get("id")));
+            Json.ok(ctx, Api.page(api.jobs().views(rows), limit, m -> (Long) m.get("id")));
         });
         r.get("/api/v1/jobs/{id}", ctx -> Json.ok(ctx, api.jobs().view(visible(ctx, api))));
         r.post("/api/v1/jobs/{id}/cancel", ctx -> {

@@ -5,14 +5,14 @@ import io.javalin.config.RoutesConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 /**
- * Task logs: {@code GET /api/v1/jobs/{id}/logs?task=N[&follow=true]}. Without {@code task}, all
- * tasks one after the other under a header; with {@code follow}, one task streamed until the job ends.
+ * Task logs: {@code GET /api/v1/jobs/{id}/logs?task=N[&follow=true|&tail=LINES]}. Without {@code task}, all
+ * tasks one after the other under a header; with {@code follow}, one task streamed until the job ends;
+ * with {@code tail}, the last lines of each task.
  */
 public final class LogRoutes implements RouteModule {
     @Override
@@ -22,6 +22,10 @@ public final class LogRoutes implements RouteModule {
             int tasks = api.jobs().spec(j.specJson()).tasks();
             String t = ctx.queryParam("task");
             boolean follow = "true".equalsIgnoreCase(ctx.queryParam("follow"));
+            Integer tail = LogTail.param(ctx.queryParam("tail"));
+            if (tail != null && follow) {
+                throw ApiException.badRequest("tail: cannot be combined with follow");
+            }
             Integer task = null;
             if (t != null) {
                 try {
@@ -43,7 +47,8 @@ public final class LogRoutes implements RouteModule {
                     long id = j.id();
                     ctx.result(new TailStream(p, () -> api.jobs().find(id).map(x -> x.state().isTerminal()).orElse(true)));
                 } else {
-                    ctx.result(Files.exists(p) ? Files.readAllBytes(p) : fromBackend(api, j, task).getBytes(StandardCharsets.UTF_8));
+                    String text = LogTail.read(p, tail);
+                    ctx.result(text != null ? text : LogTail.of(fromBackend(api, j, task), tail));
                 }
                 return;
             }
@@ -51,7 +56,8 @@ public final class LogRoutes implements RouteModule {
             for (int i = 0; i < tasks; i++) {
                 Path p = api.paths().log(j.id(), i);
                 all.append("==> task ").append(i).append(" <==\n");
-                all.append(Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : fromBackend(api, j, i));
+                String text = LogTail.read(p, tail);
+                all.append(text != null ? text : LogTail.of(fromBackend(api, j, i), tail));
             }
             ctx.result(all.toString());
         });

@@ -9,4 +9,9 @@ import io.javalin.config.RoutesConfig;
  */
 public interface RouteModule {
     void register(RoutesConfig routes, ApiContext ctx);
+
+    /** Paths of this module served without a bearer token (static files); none by default. */
+    default boolean isPublic(String path) {
+        return false;
+    }
 }

@@ -64,7 +64,7 @@ public final class BillingRoutes implements RouteModule {
         jdbi = api.jdbi();
         r.get("/api/v1/usage", guard(this::usage));
         r.get("/api/v1/tenants/{name}/account", guard(ctx -> {
-            String t = tenantParam(ctx, Api.principal(ctx), ctx.pathParam("name"));
+            String t = tenantParam(Api.principal(ctx), ctx.pathParam("name"));
             Json.ok(ctx, BillingJson.account(metering.account(t)));
         }));
         r.put("/api/v1/tenants/{name}/account", guard(ctx -> {
@@ -94,7 +94,7 @@ public final class BillingRoutes implements RouteModule {
             Principal who = Api.principal(ctx);
             String t = ctx.queryParam("tenant");
             if (!who.isOperator()) {
-                t = tenantParam(ctx, who, t);
+                t = tenantParam(who, t);
             }
             List<Map<String, Object>> items = new ArrayList<>();
             for (Voucher v : metering.vouchers(t)) {
@@ -182,7 +182,7 @@ public final class BillingRoutes implements RouteModule {
         Principal who = Api.principal(ctx);
         String tenant = ctx.queryParam("tenant");
         if (!who.isOperator()) {
-            tenant = tenantParam(ctx, who, tenant);
+            tenant = tenantParam(who, tenant);
         }
         Long job = null;
         if (ctx.queryParam("job") != null) {
@@ -227,7 +227,7 @@ public final class BillingRoutes implements RouteModule {
         if (tenant == null && who.tenant() == null) {
             throw ApiException.badRequest("tenant: is required");
         }
-        tenant = tenantParam(ctx, who, tenant);
+        tenant = tenantParam(who, tenant);
         Statement s = metering.statement(tenant, month(ctx));
         switch (format(ctx)) {
             case "csv" -> ctx.contentType("text/csv; charset=utf-8").result(StatementRenderer.csv(s));
@@ -256,7 +256,7 @@ public final class BillingRoutes implements RouteModule {
     }
 
     /** The tenant a caller asks about: members only their own (another tenant is not found for them). */
-    static String tenantParam(Context ctx, Principal who, String requested) {
+    public static String tenantParam(Principal who, String requested) {
         String t = requested == null || requested.isBlank() ? who.tenant() : requested;
         if (t == null) {
             return null;

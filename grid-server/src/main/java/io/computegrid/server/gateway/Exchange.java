@@ -20,10 +20,28 @@ final class Exchange {
     final List<Upstream> tried = new ArrayList<>();
     final long arrivedNanos = System.nanoTime();
     volatile ScheduledFuture<?> coldStart;
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
     Exchange(Context ctx, Request request, ServiceRoute route) {
         this.ctx = ctx;
         this.request = request;
         this.route = route;
+    }
+
+    boolean finished() {
+        return finished.get();
+    }
+
+    /**
+     * The request leaves the in-flight count (before the caller can see the answer, so the count never lags it),
+     * then Javalin finishes it; {@code answer} false after shutdown, when there is no HTTP server to finish it.
+     */
+    void finish(boolean answer) {
+        if (finished.compareAndSet(false, true)) {
+            route.meter.end();
+            if (answer) {
+                done.complete(null);
+            }
+        }
     }
 }

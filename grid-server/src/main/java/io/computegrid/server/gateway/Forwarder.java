@@ -45,9 +45,11 @@ final class Forwarder implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).executor(io).build();
     private final Problems problems;
+    private final java.util.function.BooleanSupplier closed;
 
-    Forwarder(Problems problems) {
+    Forwarder(Problems problems, java.util.function.BooleanSupplier closed) {
         this.problems = problems;
+        this.closed = closed;
     }
 
     /** To the ready replica with the fewest outstanding requests that this exchange has not tried yet. */
@@ -128,7 +130,7 @@ final class Forwarder implements AutoCloseable {
             // the caller went away or the replica broke off mid-answer; the status is already sent
         } finally {
             u.outstanding.decrementAndGet();
-            ex.done.complete(null);
+            ex.finish(!closed.getAsBoolean()); // after shutdown the HTTP server is gone: nothing to finish
         }
     }
 

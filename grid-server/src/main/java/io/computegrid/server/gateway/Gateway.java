@@ -39,11 +39,13 @@ public final class Gateway implements RouteModule, AutoCloseable {
         return t;
     });
     private final Forwarder forwarder;
+    /** Set at shutdown: the HTTP server is gone, so exchanges are dropped, never answered through it. */
+    private volatile boolean closed;
 
     /** @param tokens authenticates a bearer token ({@code TokenService::authenticate}) */
     public Gateway(Function<String, Optional<Principal>> tokens) {
         this.tokens = tokens;
-        this.forwarder = new Forwarder(this::respondProblem);
+        this.forwarder = new Forwarder(this::respondProblem, this::closed);
     }
 
     private static String key(String tenant, String name) {
@@ -64,12 +66,22 @@ public final class Gateway implements RouteModule, AutoCloseable {
         }
     }
 
+    boolean closed() {
+        return closed;
+    }
+
     /** Publishes the ready replicas; held requests go out at once, oldest first. */
     public void publish(ServiceRoute r, List<Upstream> ready) {
         for (Exchange e : r.publish(ready)) {
             cancelTimer(e);
             forwarder.send(e);
         }
+    }
+
+    /** The gateway authenticates itself: a public service needs no token, a private one the tenant's. */
+    @Override
+    public boolean isPublic(String path) {
+        return path.startsWith(PREFIX);
     }
 
     @Override
@@ -113,7 +125,6 @@ public final class Gateway implements RouteModule, AutoCloseable {
         }
         Exchange ex = new Exchange(ctx, request, route);
         route.meter.begin();
-        ex.done.whenComplete((x, err) -> route.meter.end());
         ctx.future(() -> {
             dispatch(ex);
             return ex.done;
@@ -171,18 +182,31 @@ public final class Gateway implements RouteModule, AutoCloseable {
 
     /** A problem+json answer from the gateway itself (the replica never answered). */
     void respondProblem(Exchange ex, int status, String title, String detail) {
-        if (ex.done.isDone()) {
+        if (ex.finished() || closed) {
+            ex.finish(false);
             return;
         }
         try {
             Json.problem(ex.ctx, status, title, detail);
         } finally {
-            ex.done.complete(null);
+            ex.finish(true);
         }
     }
 
+    /**
+     * Stops before the HTTP server does: held requests get a 503 now; after this nothing is answered through Javalin
+     * (completing a request's future once Jetty has stopped makes Javalin log its failure without end).
+     */
     @Override
     public void close() {
+        for (ServiceRoute r : routes.values()) {
+            for (Exchange e : r.close()) {
+                cancelTimer(e);
+                respondProblem(e, 503, "Service Unavailable", "the server is stopping");
+            }
+        }
+        closed = true;
+        routes.clear();
         timers.shutdownNow();
         forwarder.close();
     }

@@ -78,6 +78,35 @@ public final class ServiceController implements AutoCloseable {
         }
     }
 
+    /**
+     * The API changed a service: the gateway sees new limits, or stops routing to a deleted service, at once
+     * (a PUT making a service private must not let one more anonymous request in); the rest follows at the
+     * next reconcile.
+     */
+    public void changed(long id) {
+        ServiceState st = services.get(id);
+        if (st != null) {
+            store.find(id).ifPresent(row -> {
+                if (!row.active()) {
+                    unregister(st);
+                } else if (row.generation() != st.row.generation()) {
+                    st.route.limits(limits(replicas.spec(row)));
+                }
+            });
+        }
+        wake();
+    }
+
+    private void unregister(ServiceState st) {
+        synchronized (st) {
+            if (!st.registered) {
+                return;
+            }
+            st.registered = false;
+        }
+        gateway.unregister(st.route);
+    }
+
     /** A job event: wakes the controller when the job is one of its replicas. */
     public void jobEvent(long jobId) {
         if (replicaJobs.contains(jobId)) {
@@ -187,12 +216,15 @@ public final class ServiceController implements AutoCloseable {
             st.route.limits(limits(spec));
         }
         st.row = row;
-        if (row.active() && !st.registered) {
-            gateway.register(st.route);
-            st.registered = true;
-        } else if (!row.active() && st.registered) {
-            gateway.unregister(st.route);
-            st.registered = false;
+        if (row.active()) {
+            synchronized (st) {
+                if (!st.registered) {
+                    gateway.register(st.route);
+                    st.registered = true;
+                }
+            }
+        } else {
+            unregister(st);
         }
         synchronized (st) {
             sync(st, rows);
@@ -296,9 +328,7 @@ public final class ServiceController implements AutoCloseable {
 
     private void retire(ServiceState st) {
         services.remove(st.id);
-        if (st.registered) {
-            gateway.unregister(st.route);
-        }
+        unregister(st);
         synchronized (st) {
             st.replicas.keySet().forEach(replicaJobs::remove);
         }

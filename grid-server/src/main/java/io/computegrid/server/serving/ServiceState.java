@@ -51,6 +51,7 @@ final class ServiceState {
     final Autoscaler autoscaler;
     final ServiceRoute route;
     volatile Decision decision;
+    /** Routed by the gateway (guarded by this state's monitor). */
     boolean registered;
     final Map<Long, Replica> replicas = new LinkedHashMap<>();
 

@@ -37,7 +37,7 @@ public final class Serving implements AutoCloseable {
         this.replicas = new Replicas(store, replicaJobs, parser, federation, runtime, bus, wakeScheduler);
         this.gateway = new Gateway(tokens::authenticate);
         this.controller = new ServiceController(store, replicas, gateway, clock);
-        this.lifecycle = new ServiceLifecycle(store, parser, replicaJobs, federation, id -> controller.wake());
+        this.lifecycle = new ServiceLifecycle(store, parser, replicaJobs, federation, controller::changed);
     }
 
     /** The HTTP modules: {@code /api/v1/services} and the gateway on {@code /serve/}. */
@@ -73,7 +73,7 @@ public final class Serving implements AutoCloseable {
     @Override
     public void close() {
         unsubscribe.run();
-        controller.close();
         gateway.close();
+        controller.close();
     }
 }

@@ -242,6 +242,23 @@ class GatewayTest {
         }
     }
 
+    @Test
+    void stoppingAnswersHeldRequestsWhileHttpStillRuns() throws Exception {
+        ServiceRoute r = route("chat", true, Duration.ofSeconds(5), 10);
+        r.limits(new ServiceRoute.Limits(Duration.ofSeconds(5), Duration.ofMinutes(5), 10, 1 << 20, true));
+        CompletableFuture<HttpResponse<String>> held = async("/serve/web/chat/");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (r.heldCount() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(r.heldCount()).isEqualTo(1);
+        gateway.close(); // as the server does, before its HTTP server stops
+        HttpResponse<String> res = held.get(10, TimeUnit.SECONDS);
+        assertThat(res.statusCode()).isEqualTo(503);
+        assertThat(res.body()).contains("the server is stopping");
+        assertThat(send("GET", "/serve/web/chat/", "web-token", Map.of()).statusCode()).isEqualTo(404);
+    }
+
     CompletableFuture<HttpResponse<String>> async(String path) {
         return CompletableFuture.supplyAsync(() -> {
             try {
