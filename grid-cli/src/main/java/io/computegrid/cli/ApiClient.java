@@ -59,6 +59,12 @@ public final class ApiClient {
         return json(send(request(path).DELETE(), path));
     }
 
+    /** Puts a document as it is (YAML or JSON); the server validates it. */
+    public JsonNode putRaw(String path, String text, String contentType) {
+        return json(send(request(path).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString(text)), path));
+    }
+
     /** Posts a document as it is (YAML or JSON); the server validates it. */
     public JsonNode postRaw(String path, String text, String contentType) {
         return json(send(request(path).header("Content-Type", contentType)

@@ -1,6 +1,7 @@
 package io.computegrid.cli;
 
 import io.computegrid.bench.SchedulerBench;
+import io.computegrid.cli.serving.ServingBenchCommands;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -12,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code grid bench}: benchmarks that print ratios against a reference measured in the same run. */
 @Command(name = "bench", description = "Run a benchmark and print ratios against a reference measured in the same run.",
         subcommands = {BenchCommand.SchedulerBenchCommand.class, SubmitBenchCommand.class, FailoverBenchCommand.class,
+                ServingBenchCommands.Gateway.class, ServingBenchCommands.Autoscale.class,
                 io.computegrid.cli.bench.JobListBenchCommand.class}, mixinStandardHelpOptions = true)
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -20,7 +22,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err);
-        System.err.println("grid bench: name a benchmark (scheduler, submit, failover, joblist)");
+        System.err.println("grid bench: name a benchmark (scheduler, submit, failover, joblist, gateway, autoscale)");
         return 2;
     }
 

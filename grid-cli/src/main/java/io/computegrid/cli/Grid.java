@@ -1,5 +1,8 @@
 package io.computegrid.cli;
 
+import io.computegrid.cli.serving.LoadCommand;
+import io.computegrid.cli.serving.ModelServerCommand;
+import io.computegrid.cli.serving.ServiceCommands;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,6 +18,7 @@ import picocli.CommandLine.Command;
                 AdminCommands.Token.class,
                 SimulateCommand.class, BenchCommand.class,
                 io.computegrid.cli.agent.AgentCommand.class, io.computegrid.cli.agent.AgentsCommand.class,
+                ServiceCommands.Serve.class, ServiceCommands.Services.class, ModelServerCommand.class, LoadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Grid implements Runnable {
     @Override
@@ -28,6 +32,11 @@ public final class Grid implements Runnable {
 
     /** Runs a command line and returns the exit code; failures are one line on stderr. */
     public static int run(String... args) {
+        if (args.length > 0 && args[0].equals("model-server")) {
+            // a replica starts on its own: not the whole command tree (a service scales up faster)
+            return withHandlers(new CommandLine(new ModelServerCommand()))
+                    .execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandLine cl = commandLine();
         return cl.execute(args);
     }
@@ -37,6 +46,11 @@ public final class Grid implements Runnable {
         for (Object extra : Extensions.commands()) {
             cl.addSubcommand(extra);
         }
+        return withHandlers(cl);
+    }
+
+    /** One-line errors and exit codes (CliException, bad arguments) for a command line. */
+    static CommandLine withHandlers(CommandLine cl) {
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String name = cmd.getCommandSpec().qualifiedName(" ");
             if (e instanceof CliException ce) {

@@ -1,10 +1,5 @@
 package io.computegrid.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +56,7 @@ final class JobCommands {
         @Override
         public Integer call() {
             boolean json = c.json();
-            String text = read(file);
+            String text = SpecFiles.read(file);
             String t = text.stripLeading();
             String type = t.startsWith("{") ? "application/json" : "application/yaml";
             ApiClient api = c.client();
@@ -116,28 +111,6 @@ final class JobCommands {
                     throw new CliException("interrupted while waiting for job " + id);
                 }
                 pause = Math.min(1000, pause * 2);
-            }
-        }
-
-        static String read(String file) {
-            try {
-                if ("-".equals(file)) {
-                    return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-                }
-                Path p = Path.of(file);
-                if (Files.isDirectory(p)) {
-                    throw new CliException(file + ": is a directory, not a job file", 2);
-                }
-                if (Files.size(p) > (1 << 20)) {
-                    throw new CliException(file + ": larger than 1 MiB", 2);
-                }
-                return Files.readString(p, StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                throw new CliException(file + ": no such file", 2);
-            } catch (java.nio.charset.MalformedInputException e) {
-                throw new CliException(file + ": not UTF-8 text", 2);
-            } catch (IOException e) {
-                throw new CliException(file + ": cannot read (" + e.getMessage() + ")", 2);
             }
         }
     }

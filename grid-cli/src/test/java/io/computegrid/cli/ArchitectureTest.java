@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     static JavaClasses classes;
     static final String[] CORE = {"io.computegrid.model..", "io.computegrid.spec..", "io.computegrid.config..",
-            "io.computegrid.scheduler..", "io.computegrid.sim.."};
+            "io.computegrid.scheduler..", "io.computegrid.serving..", "io.computegrid.sim.."};
 
     @BeforeAll
     static void load() {

@@ -56,6 +56,26 @@ public final class Quantities {
         if (v == null || v.isNull()) {
             return 1024;
         }
+        BigDecimal mib = bytes(v, field).divide(BigDecimal.valueOf(1024L * 1024), 0, java.math.RoundingMode.CEILING);
+        if (mib.compareTo(BigDecimal.valueOf(64L * 1024 * 1024)) > 0) {
+            throw new SpecException(field, "is larger than 64Ti");
+        }
+        return mib.longValue();
+    }
+
+    /** A size in bytes ("4Mi", "512Ki", a bare number of bytes), at most {@code max}; {@code fallback} when absent. */
+    public static long bytes(JsonNode v, String field, long fallback, long max) {
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        BigDecimal b = bytes(v, field).setScale(0, java.math.RoundingMode.CEILING);
+        if (b.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new SpecException(field, "must be at most " + max + " bytes");
+        }
+        return b.longValue();
+    }
+
+    private static BigDecimal bytes(JsonNode v, String field) {
         String s = v.isNumber() ? v.asString() : v.isString() ? v.asString().trim() : null;
         if (s == null) {
             throw new SpecException(field, "must be a quantity such as 512Mi or 4Gi");
@@ -66,7 +86,7 @@ public final class Quantities {
         }
         BigDecimal n = new BigDecimal(m.group(1));
         String unit = m.group(2) == null ? "" : m.group(2);
-        BigDecimal bytes = n.multiply(BigDecimal.valueOf(switch (unit) {
+        return n.multiply(BigDecimal.valueOf(switch (unit) {
             case "Ki" -> 1024L;
             case "Mi" -> 1024L * 1024;
             case "Gi" -> 1024L * 1024 * 1024;
@@ -77,11 +97,6 @@ public final class Quantities {
             case "T" -> 1000L * 1000 * 1000 * 1000;
             default -> 1L;
         }));
-        BigDecimal mib = bytes.divide(BigDecimal.valueOf(1024L * 1024), 0, java.math.RoundingMode.CEILING);
-        if (mib.compareTo(BigDecimal.valueOf(64L * 1024 * 1024)) > 0) {
-            throw new SpecException(field, "is larger than 64Ti");
-        }
-        return mib.longValue();
     }
 
     /** A count of cards or cores, possibly fractional, in thousandths. */

@@ -11,7 +11,8 @@ import java.util.List;
  * earlier attempts plus cards x time since this attempt started ({@link RunningJob#attainedCardSeconds}). A running job is
  * demoted as it crosses a threshold, and a job that finds no room may preempt running jobs in a strictly
  * lower queue (higher index). Never a job inside its minimum runtime, nor one of a higher priority class
- * than the preemptor's; jobs in the same queue never preempt each other, so a preempted job (which keeps
+ * than the preemptor's, nor a serving replica of the preemptor's priority or above (a replica's service grows
+ * without end, so LAS alone would demote every replica); jobs in the same queue never preempt each other, so a preempted job (which keeps
  * its attained service and so its queue) cannot preempt back. Victims: lowest queue first, then most
  * attained service, then least work since the last checkpoint; unnecessary victims are dropped. The
  * preemptor starts in a later cycle; its target nodes are reserved for the rest of this cycle. A job
@@ -64,7 +65,8 @@ final class LasPreemptor implements PreemptPlugin {
                 if (queue(r.attainedCardSeconds(cy.now), th) <= mine) {
                     break; // sorted by queue, lowest first: the rest are in the job's queue or above
                 }
-                if (!cy.victims.contains(r.id()) && r.priority() <= job.priority()) {
+                if (!cy.victims.contains(r.id()) && r.priority() <= job.priority()
+                        && !Preemptor.shieldedServing(r, job)) {
                     cands.add(r);
                 }
             }

@@ -13,12 +13,14 @@ import java.util.List;
  * the run time (0: unknown): the simulator sets the true duration for oracle policies such as sjf.
  * {@code queuedAt} is when the job last became pending (its submission, or the end of its last attempt)
  * and {@code lastRunMillis} how long that last attempt ran (0: never ran): LAS starvation avoidance
- * promotes a job that has waited long against its last run.
+ * promotes a job that has waited long against its last run. {@code serving}: a replica of an inference service
+ * (it may preempt training of the classes {@code scheduler.preemption.servingPreempts}; docs/services.md).
  */
 public record PendingJob(long id, String tenant, int priority, long order, long submittedAt, int tasks,
                          TaskResources perTask, long maxRuntimeMillis, long minRuntimeMillis, boolean preemptible,
                          Objective objective, List<Dataset> datasets, List<String> centers,
-                         long attainedServiceMillis, long runtimeHintMillis, long queuedAt, long lastRunMillis) {
+                         long attainedServiceMillis, long runtimeHintMillis, long queuedAt, long lastRunMillis,
+                         boolean serving) {
     public PendingJob {
         datasets = List.copyOf(datasets == null ? List.of() : datasets);
         centers = List.copyOf(centers == null ? List.of() : centers);
@@ -26,6 +28,15 @@ public record PendingJob(long id, String tenant, int priority, long order, long 
         if (lastRunMillis < 0) {
             throw new IllegalArgumentException("lastRunMillis must not be negative: " + lastRunMillis);
         }
+    }
+
+    /** A training or batch job (not a serving replica). */
+    public PendingJob(long id, String tenant, int priority, long order, long submittedAt, int tasks,
+                      TaskResources perTask, long maxRuntimeMillis, long minRuntimeMillis, boolean preemptible,
+                      Objective objective, List<Dataset> datasets, List<String> centers,
+                      long attainedServiceMillis, long runtimeHintMillis, long queuedAt, long lastRunMillis) {
+        this(id, tenant, priority, order, submittedAt, tasks, perTask, maxRuntimeMillis, minRuntimeMillis, preemptible,
+                objective, datasets, centers, attainedServiceMillis, runtimeHintMillis, queuedAt, lastRunMillis, false);
     }
 
     /** A job queued since its submission, or whose last attempt is not known. */

@@ -345,7 +345,7 @@ public final class PipelineScheduler implements Scheduler {
         if (backfill != null || choice instanceof CenterScorer) {
             cy.startedByPool.computeIfAbsent(p.index, x -> new ArrayList<>()).add(new RunningJob(job.id(),
                     job.tenant(), job.priority(), p.center, p.name, p.model, tasks, cy.now, job.maxRuntimeMillis(),
-                    job.minRuntimeMillis(), 0, job.preemptible()));
+                    job.minRuntimeMillis(), 0, job.preemptible(), List.of(), 0, job.serving()));
         }
     }
 

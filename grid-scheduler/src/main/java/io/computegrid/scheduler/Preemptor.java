@@ -16,8 +16,11 @@ import java.util.Set;
  * {@code reclaimGraceSeconds}: other tenants' borrowed work (beyond their nominal) may be preempted,
  * whatever its priority;</li>
  * <li>priority: work of a lower priority class may be preempted if it is the same tenant's, borrowed,
- * or preemptible (spot).</li>
+ * or preemptible (spot);</li>
+ * <li>serving: a serving replica may preempt training of a lower priority class listed in
+ * {@code scheduler.preemption.servingPreempts} (default low and spot), in quota or not, of any tenant.</li>
  * </ul>
+ * Training never preempts a serving replica of equal or higher priority, not even to reclaim quota.
  * In-quota work of equal or higher priority is never a victim, nor a job inside its minimum runtime, nor
  * a restarted job inside its restart protection. The reclaim grace counts from when the job was queued
  * (its submission, or the end of its last attempt).
@@ -69,6 +72,17 @@ final class Preemptor implements PreemptPlugin {
         });
     }
 
+    /** A serving replica is never the victim of training of equal or lower priority (training waits for it). */
+    static boolean shieldedServing(RunningJob victim, PendingJob job) {
+        return victim.serving() && !job.serving() && victim.priority() >= job.priority();
+    }
+
+    /** The serving rule: a replica over training of a lower class listed in {@code servingPreempts}. */
+    static boolean servingOverTraining(Cycle cy, RunningJob victim, PendingJob job) {
+        return job.serving() && !victim.serving() && victim.priority() < job.priority()
+                && cy.settings.servingPreemptsPriorities().contains(victim.priority());
+    }
+
     /**
      * A job restarted after losing an earlier attempt (it has service from before) is no victim until it
      * has run {@code preemption.restartProtectionSeconds} in this attempt: the newest borrowed job is always
@@ -103,10 +117,14 @@ final class Preemptor implements PreemptPlugin {
                 if (cy.victims.contains(r.id())) {
                     continue;
                 }
+                if (shieldedServing(r, job)) {
+                    continue;
+                }
                 boolean b = isBorrowed(cy, r);
                 boolean lower = r.priority() < job.priority();
                 boolean sameTenant = r.tenant().equals(job.tenant());
-                if ((reclaim && b && !sameTenant) || (lower && (sameTenant || b || r.preemptible()))) {
+                if ((reclaim && b && !sameTenant) || (lower && (sameTenant || b || r.preemptible()))
+                        || servingOverTraining(cy, r, job)) {
                     cands.add(r);
                 }
             }
@@ -115,6 +133,10 @@ final class Preemptor implements PreemptPlugin {
             }
             if (Evictions.evict(cy, p, job, cands, NAME, r -> {
                 boolean b = isBorrowed(cy, r);
+                if (servingOverTraining(cy, r, job) && !b && !r.preemptible() && !r.tenant().equals(job.tenant())) {
+                    return "serving replica (priority " + job.priority() + ") over training of priority " + r.priority()
+                            + " of tenant " + r.tenant() + " (scheduler.preemption.servingPreempts)";
+                }
                 return b && r.priority() >= job.priority()
                         ? "tenant " + job.tenant() + " reclaims its nominal quota from borrowed work of tenant " + r.tenant()
                         : "priority " + job.priority() + " over " + r.priority()

@@ -9,17 +9,27 @@ import java.util.List;
  * uses them to tell which nodes a task of the same shape could use. {@code attainedBeforeMillis} is the
  * card-time (card-milliseconds) the job received in earlier attempts, as {@link PendingJob#attainedServiceMillis()}
  * had it when this attempt started: least-attained-service counts the whole history, not this attempt alone.
+ * {@code serving}: a replica of an inference service (training never preempts serving of equal or higher priority).
  */
 public record RunningJob(long id, String tenant, int priority, String center, String pool, String accelerator,
                          List<TaskAllocation> tasks, long startedAt, long maxRuntimeMillis, long minRuntimeMillis,
                          long lastCheckpointAt, boolean preemptible, List<String> acceptedModels,
-                         long attainedBeforeMillis) {
+                         long attainedBeforeMillis, boolean serving) {
     public RunningJob {
         tasks = List.copyOf(tasks);
         acceptedModels = acceptedModels == null ? List.of() : List.copyOf(acceptedModels);
         if (attainedBeforeMillis < 0) {
             throw new IllegalArgumentException("attainedBeforeMillis must not be negative: " + attainedBeforeMillis);
         }
+    }
+
+    /** A training or batch job (not a serving replica). */
+    public RunningJob(long id, String tenant, int priority, String center, String pool, String accelerator,
+                      List<TaskAllocation> tasks, long startedAt, long maxRuntimeMillis, long minRuntimeMillis,
+                      long lastCheckpointAt, boolean preemptible, List<String> acceptedModels,
+                      long attainedBeforeMillis) {
+        this(id, tenant, priority, center, pool, accelerator, tasks, startedAt, maxRuntimeMillis, minRuntimeMillis,
+                lastCheckpointAt, preemptible, acceptedModels, attainedBeforeMillis, false);
     }
 
     /** A running job in its first attempt (or whose earlier service is not known). */

@@ -1,6 +1,7 @@
 package io.computegrid.scheduler;
 
 import io.computegrid.config.FederationConfig;
+import io.computegrid.config.PriorityClass;
 import io.computegrid.model.Objective;
 import io.computegrid.spec.Fields;
 import io.computegrid.spec.SpecException;
@@ -37,12 +38,15 @@ import tools.jackson.databind.JsonNode;
  * @param weights                weights of the cross-center score per objective
  * @param unlistedQuota          "borrow": a model without quota counts as nominal 0 that may borrow; "deny"
  * @param network                bandwidth and latency tables
+ * @param servingPreemptsPriorities values of the priority classes ({@code scheduler.preemption.servingPreempts},
+ *                               default low and spot) whose training a serving replica of higher priority may
+ *                               preempt even in quota and of other tenants
  */
 public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures, long assumedRuntimeMillis,
                                 long halfLifeMillis, double historyWeight, String tenantOrder, boolean preemption,
                                 long reclaimGraceMillis, int maxPreemptionAttempts, long restartProtectionMillis, long agingMillis, List<Long> lasThresholdsCardSeconds,
                                 double lasStarveFactor, Objective defaultObjective, Map<Objective, Weights> weights, String unlistedQuota,
-                                Network network) {
+                                Network network, Set<Integer> servingPreemptsPriorities) {
     /** A LAS threshold past a year of a million cards is no threshold at all. */
     static final long MAX_THRESHOLD_CARD_SECONDS = 1_000_000L * 365 * 24 * 3600;
 
@@ -98,7 +102,11 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
     public SchedulerSettings {
         lasThresholdsCardSeconds = List.copyOf(lasThresholdsCardSeconds);
         weights = Map.copyOf(weights);
+        servingPreemptsPriorities = Set.copyOf(servingPreemptsPriorities);
     }
+
+    /** Default of {@code scheduler.preemption.servingPreempts}: training of these classes yields to serving. */
+    public static final List<String> DEFAULT_SERVING_PREEMPTS = List.of("low", "spot");
 
     public Weights weightsFor(Objective o) {
         Weights w = weights.get(o);
@@ -111,7 +119,7 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
 
     /** The settings of a federation (its {@code scheduler} and {@code network} sections). */
     public static SchedulerSettings of(FederationConfig f) {
-        return parse(f.section("scheduler").orElse(null), f.section("network").orElse(null));
+        return parse(f.section("scheduler").orElse(null), f.section("network").orElse(null), f.priorityClasses());
     }
 
     /** Parses the {@code scheduler} section alone (network defaults). */
@@ -124,6 +132,11 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
      * field, e.g. {@code scheduler.fairShare.historyWeight: must be between 0 and 1 (got 2)}.
      */
     public static SchedulerSettings parse(JsonNode scheduler, JsonNode network) {
+        return parse(scheduler, network, FederationConfig.DEFAULT_PRIORITIES);
+    }
+
+    /** As {@link #parse(JsonNode, JsonNode)}, resolving priority class names against {@code classes}. */
+    public static SchedulerSettings parse(JsonNode scheduler, JsonNode network, List<PriorityClass> classes) {
         Fields s = scheduler == null || scheduler.isNull() ? null : new Fields(scheduler, "scheduler");
         int maxJobs = 10_000;
         int maxFail = 512;
@@ -145,6 +158,8 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
         weights.put(Objective.GREEN, new Weights(0.1, 0.05, 0.05, 0.02, 1));
         weights.put(Objective.BALANCED, new Weights(0.5, 0.2, 0.15, 0.05, 0.1));
         String unlisted = "borrow";
+        List<String> servingPreempts = DEFAULT_SERVING_PREEMPTS;
+        String servingPath = "scheduler.preemption.servingPreempts";
         if (s != null) {
             s.rejectUnknown(Set.of("policy", "maxJobsPerCycle", "maxConsecutiveFailures", "assumedRuntimeSeconds",
                     "fairShare", "preemption", "agingSeconds", "las", "defaultObjective", "weights", "quota"));
@@ -171,7 +186,10 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
             Fields pr = s.object("preemption");
             if (pr != null) {
                 pr.rejectUnknown(Set.of("enabled", "reclaimGraceSeconds", "maxAttemptsPerCycle",
-                        "restartProtectionSeconds"));
+                        "restartProtectionSeconds", "servingPreempts"));
+                if (pr.has("servingPreempts")) {
+                    servingPreempts = pr.strings("servingPreempts");
+                }
                 restartProtection = pr.integer("restartProtectionSeconds", restartProtection / 1000, 0,
                         365L * 24 * 3600) * 1000;
                 attempts = (int) pr.integer("maxAttemptsPerCycle", attempts, 0, 1_000_000);
@@ -239,7 +257,22 @@ public record SchedulerSettings(int maxJobsPerCycle, int maxConsecutiveFailures,
             }
         }
         return new SchedulerSettings(maxJobs, maxFail, assumed, halfLife, history, order, preempt, grace, attempts, restartProtection, aging, las,
-                starve, objective, weights, unlisted, parseNetwork(network));
+                starve, objective, weights, unlisted, parseNetwork(network),
+                priorities(servingPreempts, servingPath, classes));
+    }
+
+    /** Priority class names resolved to their values; an unknown name is an error naming the entry. */
+    static Set<Integer> priorities(List<String> names, String path, List<PriorityClass> classes) {
+        Set<Integer> out = new java.util.HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            int at = i;
+            PriorityClass pc = classes.stream().filter(c -> c.name().equals(n)).findFirst()
+                    .orElseThrow(() -> new SpecException(path + "[" + at + "]", "unknown priority class '" + n
+                            + "'; known: " + String.join(", ", classes.stream().map(PriorityClass::name).toList())));
+            out.add(pc.value());
+        }
+        return out;
     }
 
     static Network parseNetwork(JsonNode network) {

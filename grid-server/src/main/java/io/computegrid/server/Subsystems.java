@@ -33,6 +33,7 @@ import io.computegrid.server.runtime.CenterMonitor;
 import io.computegrid.server.runtime.Heartbeat;
 import io.computegrid.server.runtime.JobRuntime;
 import io.computegrid.server.scheduling.SchedulingLoop;
+import io.computegrid.server.serving.Serving;
 import io.computegrid.server.stats.StatsRoutes;
 import io.computegrid.spec.JobSpecParser;
 import io.computegrid.store.Database;
@@ -64,6 +65,7 @@ public final class Subsystems {
     private SchedulingLoop loop;
     private ApiContext api;
     private Agents agents;
+    private Serving serving;
 
     private Subsystems() {
     }
@@ -124,6 +126,9 @@ public final class Subsystems {
         recoverInherited(db, lease, timers, lastAlive);
         loop.start();
         closeInReverse.add(loop);
+        serving = new Serving(jdbi, federation, jobs, runtime, bus, tokens, loop::wake, WALL);
+        serving.start();
+        closeInReverse.add(serving);
         timers.scheduleAtFixedRate(heartbeat::beat, 0, 5, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(() -> IdempotencyKeys.prune(jdbi), 1, 60, TimeUnit.MINUTES);
         int slice = metering.sliceSeconds();
@@ -135,11 +140,18 @@ public final class Subsystems {
         closeInReverse.add(agents);
     }
 
-    /** Ends what holds HTTP requests open (agents' long polls), so that the API stops at once. */
+    /**
+     * Ends what holds HTTP requests open (agents' long polls, requests the gateway holds for a replica), so that the
+     * API stops at once and nothing answers a request after Jetty is gone.
+     */
     void beforeHttpStops() {
         Agents a = agents;
         if (a != null) {
             a.close();
+        }
+        Serving s = serving;
+        if (s != null) {
+            s.close();
         }
     }
 
@@ -171,6 +183,7 @@ public final class Subsystems {
         List<RouteModule> modules = new java.util.ArrayList<>(List.of(new JobRoutes(), new LogRoutes(),
                 new AdminRoutes(), new EventRoutes(), new BillingRoutes(metering), new ConsoleRoutes(), new StatsRoutes()));
         modules.addAll(agents.routes());
+        modules.addAll(serving.routes());
         return modules;
     }
 

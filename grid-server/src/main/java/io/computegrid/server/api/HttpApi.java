@@ -93,15 +93,22 @@ public final class HttpApi implements AutoCloseable {
                 Json.problem(ctx, 500, "Internal Server Error", "the server failed to handle this request; see its log");
             });
             cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                // a committed response is a replica's own 404 streamed through the gateway
+                if (!ctx.res().isCommitted() && (ctx.result() == null || ctx.result().isEmpty())) {
                     Json.problem(ctx, 404, "Not Found", "no such endpoint: " + ctx.method() + " " + ctx.path());
                 }
             });
-            cfg.routes.error(405, ctx -> Json.problem(ctx, 405, "Method Not Allowed", ctx.method() + " is not allowed on "
+            cfg.routes.error(405, ctx -> problemUnlessCommitted(ctx, 405, "Method Not Allowed", ctx.method() + " is not allowed on "
                     + ctx.path()));
-            cfg.routes.error(413, ctx -> Json.problem(ctx, 413, "Content Too Large", "the body is larger than "
+            cfg.routes.error(413, ctx -> problemUnlessCommitted(ctx, 413, "Content Too Large", "the body is larger than "
                     + MAX_BODY + " bytes"));
         });
+    }
+
+    private static void problemUnlessCommitted(Context ctx, int status, String title, String detail) {
+        if (!ctx.res().isCommitted()) {
+            Json.problem(ctx, status, title, detail);
+        }
     }
 
     /**

@@ -40,6 +40,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class BillingRoutes implements RouteModule {
     private Metering metering;
+    private org.jdbi.v3.core.Jdbi jdbi;
 
     /** Serves the given metering (the one the runtime records usage into). */
     public BillingRoutes(Metering metering) {
@@ -60,6 +61,7 @@ public final class BillingRoutes implements RouteModule {
         if (metering == null) {
             metering = new Metering(api.jdbi(), api.federation().current());
         }
+        jdbi = api.jdbi();
         r.get("/api/v1/usage", guard(this::usage));
         r.get("/api/v1/tenants/{name}/account", guard(ctx -> {
             String t = tenantParam(Api.principal(ctx), ctx.pathParam("name"));
@@ -197,11 +199,26 @@ public final class BillingRoutes implements RouteModule {
         List<UsageRecord> page = metering.usage(new UsageQuery(tenant, job, from, to, cursor == null ? 0 : cursor,
                 limit));
         List<Map<String, Object>> items = new ArrayList<>(page.size());
+        Map<Long, Long> services = servicesOf(page);
         for (UsageRecord u : page) {
-            items.add(BillingJson.usage(u, metering.currency()));
+            Map<String, Object> item = BillingJson.usage(u, metering.currency());
+            item.put("service", services.get(u.jobId()));
+            items.add(item);
         }
         Map<String, Object> body = Api.page(items, limit, m -> (Long) m.get("id"));
         Json.ok(ctx, body);
+    }
+
+    /** The inference service of each replica job on the page (docs/services.md: replicas are metered as jobs). */
+    private Map<Long, Long> servicesOf(List<UsageRecord> page) {
+        Map<Long, Long> out = new java.util.HashMap<>();
+        if (page.isEmpty()) {
+            return out;
+        }
+        jdbi.useHandle(h -> h.createQuery("SELECT id, service_id FROM jobs WHERE id = ANY(:ids) AND service_id IS NOT NULL")
+                .bindArray("ids", Long.class, page.stream().map(UsageRecord::jobId).distinct().toList())
+                .map((rs, c) -> out.put(rs.getLong(1), rs.getLong(2))).list());
+        return out;
     }
 
     private void bill(Context ctx) {

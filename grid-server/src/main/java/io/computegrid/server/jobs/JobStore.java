@@ -184,6 +184,7 @@ public final class JobStore {
         m.put("attempt", j.attempt());
         m.put("exitCode", j.exitCode());
         m.put("reason", j.reason());
+        m.put("service", j.serviceId());
         List<Map<String, Object>> ts = new ArrayList<>();
         for (TaskRow t : tasks) {
             Map<String, Object> tm = new LinkedHashMap<>();
@@ -193,6 +194,9 @@ public final class JobStore {
             tm.put("state", t.state());
             tm.put("exitCode", t.exitCode());
             tm.put("reason", t.reason());
+            if (t.endpoint() != null) {
+                tm.put("endpoint", t.endpoint());
+            }
             ts.add(tm);
         }
         m.put("tasks", ts);
@@ -209,7 +213,7 @@ public final class JobStore {
                          int priority, Timestamp submittedAt, Timestamp startedAt, Timestamp finishedAt,
                          String center, String pool, String accelerator, int attempt, String handle,
                          Integer exitCode, String reason, String stopRequest, String placement,
-                         Timestamp lastCheckpointAt, long attainedMs) {
+                         Timestamp lastCheckpointAt, long attainedMs, Long serviceId) {
         public static JobRow of(ResultSet rs) throws SQLException {
             return new JobRow(rs.getLong("id"), rs.getString("tenant"), rs.getString("name"), rs.getString("spec"),
                     JobState.valueOf(rs.getString("state")), rs.getString("priority_class"), rs.getInt("priority"),
@@ -217,20 +221,25 @@ public final class JobStore {
                     rs.getString("center"), rs.getString("pool"), rs.getString("accelerator"), rs.getInt("attempt"),
                     rs.getString("handle"), (Integer) rs.getObject("exit_code"), rs.getString("reason"),
                     rs.getString("stop_request"), rs.getString("placement"), rs.getTimestamp("last_checkpoint_at"),
-                    rs.getLong("attained_ms"));
+                    rs.getLong("attained_ms"), (Long) rs.getObject("service_id"));
+        }
+
+        /** A replica of an inference service (its tasks serve requests on a port). */
+        public boolean serving() {
+            return serviceId != null;
         }
     }
 
     /** One row of the tasks table. */
     public record TaskRow(long jobId, int attempt, int index, String node, int[] cards, int milliPerCard, int cpuMilli,
                           long memoryMiB, String state, String handle, Integer exitCode, String reason,
-                          Timestamp startedAt, Timestamp finishedAt, Timestamp meteredUntil) {
+                          Timestamp startedAt, Timestamp finishedAt, Timestamp meteredUntil, String endpoint) {
         public static TaskRow of(ResultSet rs) throws SQLException {
             return new TaskRow(rs.getLong("job_id"), rs.getInt("attempt"), rs.getInt("idx"), rs.getString("node"),
                     parseCards(rs.getString("cards")), rs.getInt("milli_per_card"), rs.getInt("cpu_milli"),
                     rs.getLong("memory_mib"), rs.getString("state"), rs.getString("handle"),
                     (Integer) rs.getObject("exit_code"), rs.getString("reason"), rs.getTimestamp("started_at"),
-                    rs.getTimestamp("finished_at"), rs.getTimestamp("metered_until"));
+                    rs.getTimestamp("finished_at"), rs.getTimestamp("metered_until"), rs.getString("endpoint"));
         }
 
         public static int parseCardsCount(String s) {

@@ -140,7 +140,7 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
             req = new LaunchRequest(jobId, j.attempt(), j.name(), j.tenant(), j.center(), j.pool(), j.accelerator(),
                     acc == null ? null : acc.visibleDevicesEnv(), launches, spec.command(), spec.env(),
                     spec.maxRuntime(), spec.resources().cpuMilli(), spec.resources().memoryMiB(),
-                    paths.logDir(jobId), paths.checkpointDir(jobId), j.attempt() > 1);
+                    paths.logDir(jobId), paths.checkpointDir(jobId), j.attempt() > 1, j.serving());
         }
         // the last fenced write before the backend acts: it claims this attempt's one launch (an old leader's
         // claim fails here), then the lease is checked once more right before the call
@@ -288,6 +288,16 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
             }
         });
         ev.publish();
+    }
+
+    /** Where a replica's task listens; the service controller reads it to probe and route (docs/services.md). */
+    @Override
+    public void taskEndpoint(long jobId, int attempt, int taskIndex, String host, int port) {
+        if (shuttingDown) {
+            return;
+        }
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tasks SET endpoint = :e WHERE job_id = :j AND attempt = :a AND idx = :i")
+                .bind("e", (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port).bind("j", jobId).bind("a", attempt).bind("i", taskIndex).execute());
     }
 
     @Override

@@ -79,7 +79,8 @@ final class SnapshotLoader {
                         millis(spec.maxRuntime()), millis(spec.minRuntime()),
                         j.lastCheckpointAt() == null ? 0 : j.lastCheckpointAt().getTime(),
                         spec.preemptible() || preemptible(fed, j.priorityClass()),
-                        spec.resources().accelerators().stream().map(a -> a.model()).toList(), j.attainedMs()));
+                        spec.resources().accelerators().stream().map(a -> a.model()).toList(), j.attainedMs(),
+                        j.serving()));
             }
             // requeued jobs in the snapshot: when their last attempt ended and how long it ran (for the
             // reclaim grace and LAS starvation avoidance); read only when there are any
@@ -108,7 +109,7 @@ final class SnapshotLoader {
                         spec.tasks(), spec.resources(), millis(spec.maxRuntime()), millis(spec.minRuntime()),
                         spec.preemptible() || preemptible(fed, j.priorityClass()), spec.objective(),
                         spec.datasets(), spec.centers(), j.attainedMs(), 0, last == null ? submitted : last[0],
-                        last == null ? 0 : last[1]));
+                        last == null ? 0 : last[1], j.serving()));
             }
             Map<String, Double> usage = decayedUsage(h, halfLifeMillis(fed));
             return new Snapshot(fed, nodes, running, pending, usage);
@@ -178,7 +179,7 @@ final class SnapshotLoader {
     /** Every column but the spec document, which is read only for jobs not parsed before. */
     private static final String COLUMNS = "id, tenant, name, NULL AS spec, state, priority_class, priority, submitted_at, "
             + "started_at, finished_at, center, pool, accelerator, attempt, handle, exit_code, reason, stop_request, "
-            + "NULL AS placement, last_checkpoint_at, attained_ms";
+            + "NULL AS placement, last_checkpoint_at, attained_ms, service_id";
 
     private void loadMissingSpecs(org.jdbi.v3.core.Handle h, List<JobStore.JobRow> a, List<JobStore.JobRow> b) {
         List<Long> missing = new ArrayList<>();
