@@ -39,7 +39,7 @@ public final class Json {
         p.put("detail", detail);
         p.put("instance", ctx.path());
         members.forEach(p::putIfAbsent);
-        if (status == 503) {
+        if (status == 503 && ctx.res().getHeader("Retry-After") == null) { // a caller's own hint wins
             ctx.header("Retry-After", RETRY_AFTER_SECONDS);
         }
         ctx.status(status).contentType(PROBLEM).result(MAPPER.writeValueAsString(p));

@@ -39,9 +39,22 @@ final class Exchange {
     void finish(boolean answer) {
         if (finished.compareAndSet(false, true)) {
             route.meter.end();
-            if (answer) {
+            if (answer && requestAlive()) {
                 done.complete(null);
             }
+        }
+    }
+
+    /**
+     * False once Jetty has recycled the request (its server stopped): completing the future then makes Javalin's
+     * exception handler fail on the missing request, again and again, without end.
+     */
+    boolean requestAlive() {
+        try {
+            ctx.req().getHeader("Host");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 }

@@ -182,7 +182,7 @@ public final class Gateway implements RouteModule, AutoCloseable {
 
     /** A problem+json answer from the gateway itself (the replica never answered). */
     void respondProblem(Exchange ex, int status, String title, String detail) {
-        if (ex.finished() || closed) {
+        if (ex.finished() || closed || !ex.requestAlive()) {
             ex.finish(false);
             return;
         }
