@@ -32,6 +32,8 @@ class HugeNumbersTest {
 
     static final String JOB = "{\"name\":\"n\",\"tenant\":\"acme\",\"command\":[\"true\"],";
     static final String RES = "\"accelerator\":\"nvidia-a100\",\"count\":1";
+    static final String SVC = "{\"kind\":\"service\",\"name\":\"chat\",\"tenant\":\"acme\",\"command\":[\"true\"],"
+            + "\"resources\":{" + RES + "},";
 
     static final List<Field> FIELDS = List.of(
             new Field("POST", "/api/v1/jobs", JOB + "\"tasks\":%s,\"resources\":{" + RES + "}}", "tasks"),
@@ -63,6 +65,18 @@ class HugeNumbersTest {
                     "scheduler.fairShare.historyWeight"),
             new Field("PUT", "/api/v1/settings/scheduler", "{\"las\":{\"thresholdsCardSeconds\":[%s]}}",
                     "scheduler.las.thresholdsCardSeconds[0]"),
+            new Field("POST", "/api/v1/services", SVC + "\"replicas\":{\"min\":0,\"max\":%s}}", "replicas.max"),
+            new Field("POST", "/api/v1/services", SVC + "\"replicas\":{\"min\":%s,\"max\":2}}", "replicas.min"),
+            new Field("POST", "/api/v1/services", SVC + "\"autoscaling\":{\"targetInFlight\":%s}}",
+                    "autoscaling.targetInFlight"),
+            new Field("POST", "/api/v1/services", SVC + "\"autoscaling\":{\"panicThreshold\":%s}}",
+                    "autoscaling.panicThreshold"),
+            new Field("POST", "/api/v1/services", SVC + "\"maxBufferedRequests\":%s}", "maxBufferedRequests"),
+            new Field("POST", "/api/v1/services", SVC + "\"maxRequestBody\":%s}", "maxRequestBody"),
+            new Field("POST", "/api/v1/services", SVC + "\"requestTimeout\":%s}", "requestTimeout"),
+            new Field("POST", "/api/v1/agents/join-tokens", "{\"center\":\"edge\",\"ttl\":%s}", "ttl"),
+            new Field("GET", "/api/v1/stats/utilisation?step=%s", null, "step"),
+            new Field("GET", "/api/v1/stats/revenue?from=%s", null, "from"),
             new Field("GET", "/api/v1/jobs?limit=%s", null, "limit"),
             new Field("GET", "/api/v1/jobs?cursor=%s", null, "cursor"),
             new Field("GET", "/api/v1/usage?job=%s", null, "job"));
@@ -87,7 +101,8 @@ class HugeNumbersTest {
                     || '/' || (SELECT string_agg(tenant || balance || credit_limit || COALESCE(monthly_budget::text, '-'), ','
                         ORDER BY tenant) FROM metering_account)
                     || '/' || (SELECT count(*) FROM metering_voucher) || '/' || (SELECT count(*) FROM metering_price)
-                    || '/' || (SELECT count(*) FROM metering_txn)""").mapTo(String.class).one());
+                    || '/' || (SELECT count(*) FROM metering_txn) || '/' || (SELECT count(*) FROM services)
+                    || '/' || (SELECT count(*) FROM agent_join_tokens)""").mapTo(String.class).one());
     }
 
     @Test

@@ -23,6 +23,8 @@ import org.jdbi.v3.core.Jdbi;
 final class AgentCommands {
     private final Jdbi jdbi;
     private final Map<Long, List<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+    /** Set at shutdown: the last answers are written by the thread that wakes the polls, before the API stops. */
+    private volatile boolean closing;
 
     AgentCommands(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -125,8 +127,24 @@ final class AgentCommands {
         }
     }
 
+    /**
+     * Where a woken poll reads its commands and answers: the common pool normally, so that the thread committing a
+     * command does not write HTTP answers; the waking thread itself at shutdown, so that every poll is answered
+     * before the API stops (see {@link io.computegrid.server.api.AsyncAnswers}).
+     */
+    java.util.concurrent.Executor answers() {
+        return r -> {
+            if (closing) {
+                r.run();
+            } else {
+                java.util.concurrent.ForkJoinPool.commonPool().execute(r);
+            }
+        };
+    }
+
     /** Ends every waiting poll (shutdown): the agents poll again, at the next active server. */
     void wakeAll() {
+        closing = true;
         for (long id : List.copyOf(waiting.keySet())) {
             signal(List.of(id));
         }

@@ -11,6 +11,7 @@ import io.computegrid.agentapi.AgentApi.StatusReport;
 import io.computegrid.agentapi.AgentApi.TaskReport;
 import io.computegrid.server.api.ApiContext;
 import io.computegrid.server.api.ApiException;
+import io.computegrid.server.api.AsyncAnswers;
 import io.computegrid.server.api.Json;
 import io.computegrid.server.api.RouteModule;
 import io.javalin.config.RoutesConfig;
@@ -80,8 +81,13 @@ final class AgentProtocolRoutes implements RouteModule {
                 Json.ok(ctx, new PollReply(now));
                 return;
             }
-            ctx.future(() -> signal.thenApplyAsync(v -> agents.commands().pending(a.id()))
+            ctx.future(() -> {
+                CompletableFuture<Void> answered = new CompletableFuture<>();
+                signal.thenApplyAsync(v -> agents.commands().pending(a.id()), agents.commands().answers())
                     .handle((cmds, err) -> {
+                        if (!AsyncAnswers.alive(ctx)) {
+                            return null; // the API stopped: its future must stay open (see AsyncAnswers)
+                        }
                         try {
                             if (err != null) {
                                 Json.problem(ctx, 503, "Service Unavailable", "the poll failed: " + err.getMessage());
@@ -92,8 +98,11 @@ final class AgentProtocolRoutes implements RouteModule {
                             // the agent hung up while it waited (it stopped, or its connection broke): nobody to tell;
                             // its commands stay queued for its next poll
                         }
+                        answered.complete(null);
                         return null;
-                    }));
+                    });
+                return answered;
+            });
         });
         r.post(AgentApi.LOGS, ctx -> {
             AgentRow a = agent(ctx, api);

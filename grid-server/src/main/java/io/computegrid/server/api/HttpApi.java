@@ -89,6 +89,9 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) ->
                     Json.problem(ctx, e.getStatus(), "Error", e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
+                if (!AsyncAnswers.alive(ctx)) {
+                    return; // an answer after the server stopped: nobody to tell (see AsyncAnswers)
+                }
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 Json.problem(ctx, 500, "Internal Server Error", "the server failed to handle this request; see its log");
             });

@@ -45,16 +45,8 @@ final class Exchange {
         }
     }
 
-    /**
-     * False once Jetty has recycled the request (its server stopped): completing the future then makes Javalin's
-     * exception handler fail on the missing request, again and again, without end.
-     */
+    /** See {@link io.computegrid.server.api.AsyncAnswers}: never complete a future of a recycled request. */
     boolean requestAlive() {
-        try {
-            ctx.req().getHeader("Host");
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return io.computegrid.server.api.AsyncAnswers.alive(ctx);
     }
 }

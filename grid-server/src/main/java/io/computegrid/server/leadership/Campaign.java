@@ -31,13 +31,14 @@ public final class Campaign {
         Lease lease = election.await(new LeaderElection.Observer() {
             @Override
             public void standingBy(Optional<LeaderRecord> leader) {
-                status.standby(leader);
+                // the line first: whoever sees this server as a standby has been told for whom
                 if (leader.isPresent() && !leader.get().released()) {
                     String line = "standing by: the active server is " + leader.get().url() + " (epoch "
                             + leader.get().epoch() + "); " + selfUrl + " takes over when it stops";
                     log.info(line);
                     announce.accept(line);
                 }
+                status.standby(leader);
             }
 
             @Override
