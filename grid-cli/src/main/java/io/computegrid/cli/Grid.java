@@ -34,7 +34,7 @@ public final class Grid implements Runnable {
     public static int run(String... args) {
         if (args.length > 0 && args[0].equals("model-server")) {
             // a replica starts on its own: not the whole command tree (a service scales up faster)
-            return withHandlers(new CommandLine(new ModelServerCommand()))
+            return withHandlers(new CommandLine(new ModelServerCommand()).setCommandName("grid model-server"))
                     .execute(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
         CommandLine cl = commandLine();
