@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
 
 /** {@code grid bench failover}: repeated kill -9 of the active server; failover time and zero double dispatch. */
 @Command(name = "failover", mixinStandardHelpOptions = true,
-        description = {"Kill -9 the active server of an active/standby pair each round: seconds until the standby is",
-                "ready (p50/p99/max) against a cold restart of a lone server in the same run, and checks that no",
-                "job attempt ran twice or overlapped another attempt and that every acknowledged job finished."})
+        description = "Kill -9 the active server of an active/standby pair each round: seconds until the standby is"
+                + " ready (p50/p99/max) against a cold restart of a lone server in the same run, and checks that no"
+                + " job attempt ran twice or overlapped another attempt and that every acknowledged job finished.")
 public final class FailoverBenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Kills of the active server (default ${DEFAULT-VALUE})")
     int rounds;
