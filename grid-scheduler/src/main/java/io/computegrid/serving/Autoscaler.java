@@ -14,13 +14,20 @@ import java.util.Locale;
  * <li>panic when the panic-window average reaches panicThreshold x current capacity (ready replicas, at least
  * one, x targetInFlight): then follow the larger of both windows up and never scale down; leave panic after a
  * whole stable window without a trigger;</li>
- * <li>out of panic, the stable window alone decides, so scaling down is slow and scaling up from a burst fast;</li>
+ * <li>out of panic, the stable window alone decides, so scaling down is slow and scaling up from a burst fast;
+ * a scale-down goes only as far as leaves each replica at most 90% of the target (no flapping at a boundary);</li>
  * <li>with min 0, scale to zero after scaleToZeroAfter without a request in flight; until then keep one (a
  * service at zero stays there until a request comes).</li>
  * </ul>
  */
 public final class Autoscaler {
     private static final double EPSILON = 1e-9;
+    /**
+     * Scaling down leaves each remaining replica at most this share of the target: without it a stable average
+     * hovering at a replica boundary (3.99 / 4.01 in flight for target 4) added and removed a replica within
+     * two seconds, again and again (Kubernetes' HPA keeps a 10% tolerance for the same reason).
+     */
+    static final double SCALE_DOWN_HEADROOM = 0.9;
 
     private record Sample(long end, long length, double value) {
     }
@@ -118,6 +125,12 @@ public final class Autoscaler {
             desired = wantStable;
             why = String.format(Locale.ROOT, "stable: %s-window average %.2f in flight / target %s",
                     seconds(stableWindow), stable, num(target));
+            int withHeadroom = replicasFor(stable, target * SCALE_DOWN_HEADROOM);
+            if (wantStable < lastDesired && withHeadroom > wantStable) {
+                desired = Math.min(lastDesired, withHeadroom);
+                why += String.format(Locale.ROOT, "; down only to %d: a scale-down keeps each replica at or below "
+                        + "%.0f%% of the target", desired, SCALE_DOWN_HEADROOM * 100);
+            }
         }
         if (desired > bounds.max()) {
             desired = bounds.max();

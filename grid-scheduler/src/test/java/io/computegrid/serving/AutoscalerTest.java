@@ -94,7 +94,9 @@ class AutoscalerTest {
         assertThat(after.subList(panicTicks, after.size())).allMatch(d -> d.mode() == Decision.Mode.STABLE);
         // out of panic the stable window decides: it still remembers the burst, and forgets it within 60 s
         assertThat(after.get(panicTicks).desired()).isLessThan(burst.desired());
-        assertThat(r.steps(1, 61).desired()).isEqualTo(1);
+        // a load of exactly the target on one replica would not let the second go (10% headroom on the way down)
+        assertThat(r.steps(1, 61).desired()).isEqualTo(2);
+        assertThat(r.steps(0.85, 61).desired()).isEqualTo(1);
     }
 
     @Test
@@ -140,5 +142,24 @@ class AutoscalerTest {
         Decision low = r.steps(0, 200);
         assertThat(low.desired()).isEqualTo(2);
         assertThat(low.reason()).contains("raised to min 2");
+    }
+
+    @Test
+    void aLoadHoveringAtAReplicaBoundaryDoesNotFlap() {
+        // seen in the README's walkthrough: a 60 s average of 3.99 / 4.01 in flight (target 4) went 1 -> 2 -> 1
+        // within two seconds
+        Run r = new Run(settings(4), new ServiceSpec.Replicas(0, 4, 1));
+        r.steps(4.2, 60);
+        assertThat(r.decisions.get(r.decisions.size() - 1).desired()).isEqualTo(2);
+        int from = r.decisions.size();
+        for (int i = 0; i < 240; i++) {
+            r.step(i % 2 == 0 ? 3.7 : 4.1);
+        }
+        assertThat(r.decisions.subList(from, r.decisions.size())).extracting(Decision::desired).containsOnly(2);
+        assertThat(r.decisions.get(r.decisions.size() - 1).reason()).contains("down only to 2", "90% of the target");
+        // a real drop still scales down, to what keeps the remaining replica below 90% of the target
+        Decision down = r.steps(3.5, 120);
+        assertThat(down.desired()).isEqualTo(1);
+        assertThat(down.reason()).doesNotContain("down only");
     }
 }
