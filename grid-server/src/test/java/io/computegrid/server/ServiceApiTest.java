@@ -114,7 +114,7 @@ class ServiceApiTest {
         assertThat(job.get("name").asString()).isEqualTo("echo-r1");
         assertThat(job.get("spec").get("tasks").asInt()).isEqualTo(1);
         assertThat(job.get("spec").has("maxRuntime")).isFalse();
-        assertThat(job.get("spec").get("centers")).extracting(JsonNode::asString).containsExactlyInAnyOrder("cloud", "hpc", "edge");
+        assertThat(job.get("spec").get("centers")).extracting(JsonNode::asString).containsExactlyInAnyOrder("cloud", "hpc", "edge", "field");
         assertThat(job.get("tasks").get(0).get("endpoint").asString()).isEqualTo(replica.get("endpoint").asString());
         // members see replicas in the job list; explain works for them as for any job
         assertThat(s.call("GET", "/api/v1/jobs/" + job.get("id").asLong() + "/explain", acme, null).status()).isEqualTo(200);

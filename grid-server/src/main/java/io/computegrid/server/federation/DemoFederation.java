@@ -50,13 +50,20 @@ public final class DemoFederation {
                     cpu: 16
                     memory: 64Gi
                     pricePerCardHour: 2.00
+              - name: field                  # edge boxes join it with `grid agent` (docs/agent.md)
+                region: cn-south
+                tier: edge
+                backend: {type: agent}
+            prices:
+              entries:
+                - {center: field, model: nvidia-t4, onDemand: 3.60}
             tenants:
               - name: acme
                 region: cn-east
-                quota: {nvidia-a100: 8, ascend-910b: 8, ascend-310: 4}
+                quota: {nvidia-a100: 8, ascend-910b: 8, ascend-310: 4, nvidia-t4: 4}
               - name: lab
                 region: cn-south
-                quota: {nvidia-a100: 8, ascend-910b: 8, ascend-310: 4}
+                quota: {nvidia-a100: 8, ascend-910b: 8, ascend-310: 4, nvidia-t4: 4}
             """;
 
     private DemoFederation() {
