@@ -64,7 +64,7 @@ public final class Agent {
         }
         backend = new LocalBackend(options.name(), table, LocalBackendOptions.defaults()
                 .withKillGrace(options.killGrace()).withPorts(options.ports())
-                .withWorkDir(r -> work.workDir(r.jobId())));
+                .withServiceHost(options.advertiseAddress()).withWorkDir(r -> work.workDir(r.jobId())));
         killLeftovers();
         new Registrar(this).register(true);
         if (stopping) { // stopped while it registered: stop() may have found no registration to take back

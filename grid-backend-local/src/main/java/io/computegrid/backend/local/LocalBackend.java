@@ -207,7 +207,7 @@ public final class LocalBackend implements Backend {
                     }
                 }
                 // all checks before any process exists
-                builders.add(taskProcesses.builder(r, t, port, task.servicePort, workDir, log));
+                builders.add(taskProcesses.builder(r, t, port, task.servicePort, options.serviceHost(), workDir, log));
             }
         } catch (BackendException | RuntimeException e) {
             releasePorts(tasks, heldMaster ? port : 0);
@@ -260,7 +260,7 @@ public final class LocalBackend implements Backend {
             String h = t.handle();
             if (t.servicePort > 0) {
                 int p = t.servicePort;
-                emit(() -> listener.taskEndpoint(r.jobId(), r.attempt(), t.index, MASTER_ADDR, p));
+                emit(() -> listener.taskEndpoint(r.jobId(), r.attempt(), t.index, options.serviceHost(), p));
             }
             emit(() -> listener.taskStarted(r.jobId(), r.attempt(), t.index, h));
         }

@@ -16,9 +16,12 @@ import java.util.function.Function;
  * @param workDir                the working directory of a job's tasks, shared by all its attempts
  * @param ports                  where serving ports (GRID_PORT) come from: null for any free loopback port, or a range
  *                               reserved for tasks (an agent's {@code --ports}), probed on all interfaces
+ * @param serviceHost            the address serving tasks are reached at, passed to them as GRID_HOST so that they
+ *                               listen there: loopback for the server's own local centers, an agent's
+ *                               {@code --advertise-address} on an edge box
  */
 public record LocalBackendOptions(Duration killGrace, Duration checkpointPollInterval, Duration reconcileGrace,
-                                  Function<LaunchRequest, Path> workDir, PortRange ports) {
+                                  Function<LaunchRequest, Path> workDir, PortRange ports, String serviceHost) {
     /** Ports {@code from..to}, both included. */
     public record PortRange(int from, int to) {
         public PortRange {
@@ -46,6 +49,7 @@ public record LocalBackendOptions(Duration killGrace, Duration checkpointPollInt
         Objects.requireNonNull(checkpointPollInterval, "checkpointPollInterval");
         Objects.requireNonNull(reconcileGrace, "reconcileGrace");
         Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(serviceHost, "serviceHost");
         if (killGrace.isNegative() || reconcileGrace.isNegative()) {
             throw new IllegalArgumentException("kill grace periods must not be negative");
         }
@@ -57,27 +61,31 @@ public record LocalBackendOptions(Duration killGrace, Duration checkpointPollInt
     /** 5 s kill grace, 1 s checkpoint poll, 2 s reconcile grace, {@link #defaultWorkDir}. */
     public static LocalBackendOptions defaults() {
         return new LocalBackendOptions(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2),
-                LocalBackendOptions::defaultWorkDir, null);
+                LocalBackendOptions::defaultWorkDir, null, LocalBackend.MASTER_ADDR);
     }
 
     public LocalBackendOptions withKillGrace(Duration d) {
-        return new LocalBackendOptions(d, checkpointPollInterval, reconcileGrace, workDir, ports);
+        return new LocalBackendOptions(d, checkpointPollInterval, reconcileGrace, workDir, ports, serviceHost);
     }
 
     public LocalBackendOptions withCheckpointPollInterval(Duration d) {
-        return new LocalBackendOptions(killGrace, d, reconcileGrace, workDir, ports);
+        return new LocalBackendOptions(killGrace, d, reconcileGrace, workDir, ports, serviceHost);
     }
 
     public LocalBackendOptions withReconcileGrace(Duration d) {
-        return new LocalBackendOptions(killGrace, checkpointPollInterval, d, workDir, ports);
+        return new LocalBackendOptions(killGrace, checkpointPollInterval, d, workDir, ports, serviceHost);
     }
 
     public LocalBackendOptions withWorkDir(Function<LaunchRequest, Path> f) {
-        return new LocalBackendOptions(killGrace, checkpointPollInterval, reconcileGrace, f, ports);
+        return new LocalBackendOptions(killGrace, checkpointPollInterval, reconcileGrace, f, ports, serviceHost);
     }
 
     public LocalBackendOptions withPorts(PortRange r) {
-        return new LocalBackendOptions(killGrace, checkpointPollInterval, reconcileGrace, workDir, r);
+        return new LocalBackendOptions(killGrace, checkpointPollInterval, reconcileGrace, workDir, r, serviceHost);
+    }
+
+    public LocalBackendOptions withServiceHost(String host) {
+        return new LocalBackendOptions(killGrace, checkpointPollInterval, reconcileGrace, workDir, ports, host);
     }
 
     /**

@@ -38,11 +38,14 @@ final class TaskProcesses {
         this.baseEnv = Map.copyOf(baseEnv);
     }
 
-    ProcessBuilder builder(LaunchRequest r, TaskLaunch t, int port, int servicePort, Path workDir, Path log)
-            throws BackendException {
+    ProcessBuilder builder(LaunchRequest r, TaskLaunch t, int port, int servicePort, String serviceHost, Path workDir,
+                           Path log) throws BackendException {
         Map<String, String> env = new LinkedHashMap<>(baseEnv);
         String master = r.rendezvous() == null ? LocalBackend.MASTER_ADDR : r.rendezvous().masterAddr();
         env.putAll(GridEnv.forTask(r, t, master, port, servicePort));
+        if (servicePort > 0) {
+            env.put("GRID_HOST", serviceHost); // where the gateway reaches it: listen there, not only on loopback
+        }
         List<String> argv = new ArrayList<>();
         if (setsid != null) {
             // the JVM's child is never a group leader, so setsid calls setsid(2) and execs in place: same pid

@@ -72,7 +72,7 @@ class LocalBackendLaunchTest {
             Map<String, String> env = envFromLog(j.log(e.task()));
             assertThat(e.host()).isEqualTo("127.0.0.1");
             assertThat(env).containsEntry("GRID_PORT", Integer.toString(e.port()))
-                    .containsEntry("PORT", Integer.toString(e.port()));
+                    .containsEntry("PORT", Integer.toString(e.port())).containsEntry("GRID_HOST", e.host());
             ports.add(e.port());
             // the endpoint is reported before the task's start, so a gateway never sees a started replica without it
             int endpointAt = rec.all.indexOf(e);
@@ -84,7 +84,7 @@ class LocalBackendLaunchTest {
         Jobs batch = job(48, dir).command("/usr/bin/env");
         backend.launch(batch.build());
         assertThat(rec.exit(48, 0).exitCode()).isZero();
-        assertThat(envFromLog(batch.log(0))).doesNotContainKeys("GRID_PORT", "PORT");
+        assertThat(envFromLog(batch.log(0))).doesNotContainKeys("GRID_PORT", "PORT", "GRID_HOST");
     }
 
     @Test

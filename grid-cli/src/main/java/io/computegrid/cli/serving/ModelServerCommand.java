@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 public final class ModelServerCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Port (default: $GRID_PORT, then $PORT, then 8000)")
     Integer port;
-    @Option(names = "--host", description = "Address to listen on (default 127.0.0.1)")
-    String host = "127.0.0.1";
+    @Option(names = "--host", description = "Address to listen on (default: $GRID_HOST when it is a loopback "
+            + "address, all interfaces when $GRID_HOST is another (an agent's advertised address), else 127.0.0.1)")
+    String host;
     @Option(names = "--latency", description = "Simulated inference time per request, e.g. 20ms (default 20ms)")
     String latency = "20ms";
     @Option(names = "--jitter", description = "Extra random time up to this, e.g. 5ms (default 0)")
@@ -27,6 +28,7 @@ public final class ModelServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int p = port != null ? port : envPort();
+        String host = this.host != null ? this.host : listenHost(System.getenv("GRID_HOST"));
         if (p < 0 || p > 65535) {
             throw new CliException("--port: must be between 0 and 65535", 2);
         }
@@ -48,6 +50,20 @@ public final class ModelServerCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Where to listen so that the gateway reaches this replica at {@code $GRID_HOST}: there when it is loopback (the
+     * server's own local centers); on all interfaces otherwise, since an advertised address may be a NAT's or a
+     * name, which cannot be bound.
+     */
+    static String listenHost(String gridHost) {
+        if (gridHost == null || gridHost.isBlank()) {
+            return "127.0.0.1";
+        }
+        String h = gridHost.trim();
+        boolean loopback = h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+        return loopback ? h : "0.0.0.0";
     }
 
     private static int envPort() {

@@ -140,7 +140,7 @@ class AgentServingTest {
                 return false;
             }
         }, "the replica answering at the agent's address");
-        assertThat(answer[0]).isEqualTo("replica 0 of job " + id + " on field-s1");
+        assertThat(answer[0]).isEqualTo("replica 0 of job " + id + " on field-s1 at " + ADDRESS);
         assertThat(s.call("POST", "/api/v1/jobs/" + id + "/cancel", admin, "{}").status()).isEqualTo(200);
         s.await(admin, id, Duration.ofSeconds(30), "CANCELLED");
     }

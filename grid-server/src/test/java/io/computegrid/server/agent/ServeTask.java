@@ -20,8 +20,9 @@ public final class ServeTask {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(System.getenv("GRID_PORT"));
         String me = "replica " + System.getenv("GRID_TASK_INDEX") + " of job " + System.getenv("GRID_JOB_ID") + " on "
-                + System.getenv("GRID_NODE");
-        HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
+                + System.getenv("GRID_NODE") + " at " + System.getenv("GRID_HOST");
+        // only on GRID_HOST: reaching it at the agent's advertised address proves the agent passed that address
+        HttpServer http = HttpServer.create(new InetSocketAddress(System.getenv("GRID_HOST"), port), 16);
         http.createContext("/", ex -> {
             byte[] body = me.getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, body.length);
