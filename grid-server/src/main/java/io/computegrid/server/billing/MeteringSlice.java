@@ -16,6 +16,7 @@ public final class MeteringSlice implements Runnable {
     private final JobRuntime runtime;
     private final Metering metering;
     private final JobStore jobs;
+    private final BudgetAlerts alerts = new BudgetAlerts();
 
     public MeteringSlice(JobRuntime runtime, Metering metering, JobStore jobs) {
         this.runtime = runtime;
@@ -32,9 +33,10 @@ public final class MeteringSlice implements Runnable {
             for (Overrun o : over) {
                 if (o.stop()) {
                     runtime.stop(o.jobId(), "CANCEL", "stopped at its budget cap: " + o.reason());
-                } else {
-                    log.warn("job={} tenant={} event=BUDGET_ALERT msg=\"{}\"", o.jobId(), o.tenant(), o.reason());
                 }
+            }
+            for (Overrun o : alerts.news(over.stream().filter(o -> !o.stop()).toList())) {
+                log.warn("job={} tenant={} event=BUDGET_ALERT msg=\"{}\"", o.jobId(), o.tenant(), o.reason());
             }
             metering.expireDueVouchers();
         } catch (RuntimeException e) {
