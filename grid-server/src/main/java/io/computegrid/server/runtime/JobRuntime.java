@@ -236,10 +236,19 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         if (b.isEmpty()) {
             return;
         }
+        try {
+            cancelLater(jobId, j, reason, b.get());
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // the server is stopping: the stop request is stored, and the next start (or the next active server) acts on it
+            log.info("job {}: stop recorded ({}); carried out at the next start", jobId, request);
+        }
+    }
+
+    private void cancelLater(long jobId, JobRow j, String reason, Backend b) {
         launcher.execute(() -> {
             try {
                 mayAct.run();
-                b.get().cancel(jobId, j.attempt(), j.handle(), reason);
+                b.cancel(jobId, j.attempt(), j.handle(), reason);
                 // a job whose tasks never started has nobody to report exits: settle it here
                 settleIfNothingRuns(jobId, j.attempt());
             } catch (BackendException e) {
