@@ -37,7 +37,7 @@ final class AdminCommands {
                             Output.text(ce, "status"), Output.text(p, "name"), Output.text(p, "accelerator"),
                             Output.text(p, "nodes") + "x" + Output.text(p, "acceleratorsPerNode"),
                             fmt(p.get("idle").asDouble()) + "/" + Output.text(p, "cards"),
-                            Output.text(p, "pricePerCardHour")));
+                            Output.text(p, p.has("onDemandPerCardHour") ? "onDemandPerCardHour" : "pricePerCardHour")));
                 }
             }
             Output.table(List.of("CENTER", "TIER", "REGION", "STATUS", "POOL", "ACCELERATOR", "NODES", "IDLE/CARDS",

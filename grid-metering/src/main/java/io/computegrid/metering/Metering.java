@@ -154,6 +154,11 @@ public final class Metering {
         return jdbi.inTransaction(h -> recordUsage(h, batch));
     }
 
+    /** The on-demand rate of a center's pool and model now: what {@code grid centers} shows beside each pool. */
+    public Rate rateNow(String center, String pool, String model) {
+        return state.prices().rate(center, pool, model, now(), false);
+    }
+
     /** The estimated cost of {@code spec} on this center, pool and model at today's prices. */
     public Quote quote(String tenant, JobSpec spec, String center, String pool, String model) {
         State st = state;

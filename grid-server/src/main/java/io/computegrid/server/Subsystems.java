@@ -181,7 +181,7 @@ public final class Subsystems {
     /** The HTTP routes of the subsystems (before the ones added with {@link GridServer#withRoutes}). */
     List<RouteModule> routeModules() {
         List<RouteModule> modules = new java.util.ArrayList<>(List.of(new JobRoutes(), new LogRoutes(),
-                new AdminRoutes(), new EventRoutes(), new BillingRoutes(metering), new ConsoleRoutes(), new StatsRoutes()));
+                new AdminRoutes(metering), new EventRoutes(), new BillingRoutes(metering), new ConsoleRoutes(), new StatsRoutes()));
         modules.addAll(agents.routes());
         modules.addAll(serving.routes());
         return modules;

@@ -44,7 +44,7 @@ export default {
         { label: 'Allocated', num: true, value: (p) => el('span', { data: { test: 'pool-allocated' } }, num(p.allocated)) },
         { label: 'Idle', num: true, value: (p) => el('span', { data: { test: 'pool-idle' } }, num(p.idle)) },
         { label: 'Utilisation', value: (p) => bar(p.cards ? p.allocated / p.cards : 0, pct(p.allocated, p.cards)) },
-        { label: 'Price / card-h', num: true, value: (p) => money(p.pricePerCardHour) },
+        { label: 'Price / card-h', num: true, value: (p) => money(p.onDemandPerCardHour ?? p.pricePerCardHour) },
       ], c.pools, { key: (p) => p.name, test: 'pools', empty: 'No pools.' });
       root.append(el('section', { class: 'panel', data: { center: c.name, status: c.status } },
         el('div', { class: 'panel-head' }, head, el('span', { class: 'muted' }, c.pools.length + ' pools')),

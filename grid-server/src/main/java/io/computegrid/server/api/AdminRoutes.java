@@ -1,6 +1,8 @@
 package io.computegrid.server.api;
 
 import io.computegrid.config.FederationConfigParser;
+import io.computegrid.metering.Metering;
+import io.computegrid.metering.price.Rate;
 import io.computegrid.model.Center;
 import io.computegrid.model.Pool;
 import io.computegrid.model.Quota;
@@ -23,6 +25,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Centers, tenants and quotas, tokens. Changes take effect at the next scheduling cycle, without restart. */
 public final class AdminRoutes implements RouteModule {
+    private final Metering metering;
+
+    /** Pools show the price book's rate through {@code metering}, not only their configured list price. */
+    public AdminRoutes(Metering metering) {
+        this.metering = metering;
+    }
+
     @Override
     public void register(RoutesConfig r, ApiContext api) {
         r.get("/api/v1/centers", ctx -> {
@@ -192,7 +201,7 @@ public final class AdminRoutes implements RouteModule {
         return Json.map("name", t.name(), "weight", t.weight(), "region", t.region(), "quotas", quotas);
     }
 
-    private static List<Map<String, Object>> centers(ApiContext api) {
+    private List<Map<String, Object>> centers(ApiContext api) {
         Map<String, double[]> usage = new HashMap<>(); // center/pool -> [schedulable cards, used]
         Map<String, String[]> status = new HashMap<>();
         api.jdbi().useHandle(h -> {
@@ -227,9 +236,12 @@ public final class AdminRoutes implements RouteModule {
             for (Pool p : c.pools()) {
                 double[] u = usage.getOrDefault(c.name() + "/" + p.name(), new double[]{0, 0});
                 var acc = api.federation().current().catalog().find(p.accelerator());
+                // agent and discovered pools have no list price: their price is a price-book entry
+                Rate rate = metering.rateNow(c.name(), p.name(), p.accelerator());
                 pools.add(Json.map("name", p.name(), "accelerator", p.accelerator(), "nodes", p.nodes(),
                         "acceleratorsPerNode", p.acceleratorsPerNode(), "cpuPerNode", p.cpuMilliPerNode() / 1000.0,
                         "memoryMiBPerNode", p.memoryMiBPerNode(), "pricePerCardHour", p.pricePerCardHour(),
+                        "onDemandPerCardHour", rate.cardHour(), "priceBasis", rate.basis(),
                         "fp16TflopsPerCard", acc.map(a -> a.fp16Tflops()).orElse(null),
                         "cards", (long) u[0], "allocated", u[1], "idle", u[0] - u[1]));
             }

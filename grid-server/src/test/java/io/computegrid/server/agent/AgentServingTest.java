@@ -53,6 +53,9 @@ class AgentServingTest {
                 centers:
                   - name: field
                     backend: {type: agent, heartbeatInterval: 200ms, downAfter: 10s}
+                prices:
+                  entries:
+                    - {center: field, model: nvidia-t4, onDemand: 3.60}
                 tenants:
                   - name: acme
                     quota: {nvidia-t4: 8}
@@ -190,6 +193,22 @@ class AgentServingTest {
             calls.add("endpoint " + jobId + "/" + taskIndex + " " + host + ":" + port);
             next.taskEndpoint(jobId, attempt, taskIndex, host, port);
         }
+    }
+
+    @Test
+    void theAgentsPoolShowsThePriceBooksPriceNotAZeroListPrice() {
+        JsonNode centers = s.call("GET", "/api/v1/centers", admin, null).json().get("items");
+        JsonNode pool = null;
+        for (JsonNode c : centers) {
+            if (c.get("name").asString().equals("field")) {
+                pool = c.get("pools").get(0);
+            }
+        }
+        assertThat(pool).as("field's pool in %s", centers).isNotNull();
+        assertThat(pool.get("accelerator").asString()).isEqualTo("nvidia-t4");
+        assertThat(pool.get("pricePerCardHour").decimalValue()).as("an agent's pool has no list price").isZero();
+        assertThat(pool.get("onDemandPerCardHour").decimalValue()).isEqualByComparingTo("3.60");
+        assertThat(pool.get("priceBasis").asString()).contains("field").contains("nvidia-t4");
     }
 
     @Test
