@@ -278,11 +278,13 @@ public final class Metering {
             MeteringConfig.Overrun act = action.get(j.tenant()) != null ? action.get(j.tenant())
                     : state.metering().overrun();
             String reason = null;
-            if (f.available().signum() <= 0) {
+            // work that spends nothing is not stopped for the tenant's funds or monthly budget
+            boolean spends = !free(j, now);
+            if (spends && f.available().signum() <= 0) {
                 reason = "tenant " + j.tenant() + " is out of funds (balance " + f.balance().toPlainString()
                         + ", credit limit " + f.creditLimit().toPlainString() + ", vouchers "
                         + f.vouchers().toPlainString() + " " + f.currency() + ")";
-            } else if (f.monthlyBudget() != null && f.spentThisMonth().compareTo(f.monthlyBudget()) >= 0) {
+            } else if (spends && f.monthlyBudget() != null && f.spentThisMonth().compareTo(f.monthlyBudget()) >= 0) {
                 reason = "tenant " + j.tenant() + " spent " + f.spentThisMonth().toPlainString() + " of its monthly budget "
                         + f.monthlyBudget().toPlainString() + " " + f.currency();
             } else if (j.budget() != null && jobSpend.getOrDefault(j.jobId(), BigDecimal.ZERO).compareTo(j.budget()) >= 0) {
@@ -294,6 +296,15 @@ public final class Metering {
             }
         }
         return out;
+    }
+
+    /** Whether the job's card, CPU and memory all cost nothing where it runs, at today's prices. */
+    private boolean free(RunningJob j, Instant now) {
+        if (j.center() == null || j.pool() == null || j.model() == null) {
+            return false;
+        }
+        Rate r = state.prices().rate(j.center(), j.pool(), j.model(), now, j.preemptible());
+        return r.cardHour().signum() == 0 && r.cpuCoreHour().signum() == 0 && r.memoryGiBHour().signum() == 0;
     }
 
     /** Creates the tenant's account if missing (the server calls this when it creates a tenant). */

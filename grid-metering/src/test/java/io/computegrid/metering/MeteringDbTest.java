@@ -230,9 +230,12 @@ class MeteringDbTest {
         record(new UsageInterval("t6-a", 6, 0, 0, "t6", "changsha", "a100", "nvidia-a100", 1000, 0, 0, T0,
                 T0.plusSeconds(15_000), false));
         metering.topUp("acme", new BigDecimal("1000"), null, null);
+        // job 8 runs on a pool nobody priced: free work is admitted without funds, so it is not stopped for them
         List<Overrun> o = jdbi.inTransaction(h -> metering.overruns(h, List.of(new RunningJob(6, "t6"),
-                new RunningJob(7, "acme"))));
-        assertThat(o).singleElement().satisfies(x -> {
+                new RunningJob(7, "acme"), new RunningJob(8, "t6", null, "changsha", "donated", "nvidia-a100", false),
+                new RunningJob(9, "t6", null, "changsha", "a100", "nvidia-a100", true))));
+        assertThat(o).extracting(Overrun::jobId).containsExactly(6L, 9L);
+        assertThat(o).first().satisfies(x -> {
             assertThat(x.jobId()).isEqualTo(6);
             assertThat(x.stop()).isTrue();
             assertThat(x.reason()).contains("out of funds");

@@ -24,12 +24,18 @@ public final class MeteringSlice implements Runnable {
         this.jobs = jobs;
     }
 
+    private RunningJob view(JobStore.JobRow j) {
+        var spec = jobs.spec(j.specJson());
+        return new RunningJob(j.id(), j.tenant(), spec.budget(), j.center(), j.pool(), j.accelerator(),
+                spec.preemptible());
+    }
+
     @Override
     public void run() {
         try {
             List<Overrun> over = new ArrayList<>();
             runtime.meterRunning((h, running) -> over.addAll(metering.overruns(h, running.stream()
-                    .map(j -> new RunningJob(j.id(), j.tenant(), jobs.spec(j.specJson()).budget())).toList())));
+                    .map(this::view).toList())));
             for (Overrun o : over) {
                 if (o.stop()) {
                     runtime.stop(o.jobId(), "CANCEL", "stopped at its budget cap: " + o.reason());
