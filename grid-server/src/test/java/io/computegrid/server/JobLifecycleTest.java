@@ -110,6 +110,7 @@ class JobLifecycleTest {
         assertThat(r.status()).isEqualTo(200);
         JsonNode j = s.await(acme, id, Duration.ofSeconds(30), "CANCELLED", "FAILED", "SUCCEEDED");
         assertThat(j.get("state").asString()).isEqualTo("CANCELLED");
+        assertThat(j.get("reason").asString()).as("who cancelled it").startsWith("cancelled by token ");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
             Thread.sleep(50);

@@ -147,10 +147,10 @@ public final class JobService {
                 throw ApiException.conflict("job " + id + " already ended (" + row.state() + ")");
             }
             if (row.state() == JobState.PENDING) {
-                h.createUpdate("UPDATE jobs SET state = 'CANCELLED', finished_at = now(), reason = 'cancelled', "
-                        + "updated_at = now() WHERE id = :id").bind("id", id).execute();
-                ev.add(h, id, row.tenant(), "CANCELLED", "CANCELLED", "cancelled by token " + who.tokenId()
-                        + " while pending");
+                String why = "cancelled by token " + who.tokenId() + " while pending";
+                h.createUpdate("UPDATE jobs SET state = 'CANCELLED', finished_at = now(), reason = :r, "
+                        + "updated_at = now() WHERE id = :id").bind("r", why).bind("id", id).execute();
+                ev.add(h, id, row.tenant(), "CANCELLED", "CANCELLED", why);
             }
             return row;
         });

@@ -381,7 +381,7 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         Integer exit = 0;
         if ("CANCEL".equals(stop)) {
             state = JobState.CANCELLED;
-            reason = "cancelled";
+            reason = stopReason(h, j.id());
             exit = null;
         } else {
             TaskRow failed = tasks.stream().filter(t -> t.exitCode() != null && t.exitCode() != 0
@@ -561,12 +561,18 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
             boolean cancel = "CANCEL".equals(j.stopRequest());
             h.createUpdate("UPDATE jobs SET state = :s, stop_request = NULL, reason = :r, finished_at = :f, "
                             + "updated_at = now() WHERE id = :id")
-                    .bind("s", cancel ? "CANCELLED" : "PENDING").bind("r", cancel ? "cancelled" : reason)
+                    .bind("s", cancel ? "CANCELLED" : "PENDING").bind("r", cancel ? stopReason(h, j.id()) : reason)
                     .bind("f", cancel ? new Timestamp(clock.nowMillis()) : null).bind("id", j.id()).execute();
             ev.add(h, j.id(), j.tenant(), cancel ? "CANCELLED" : "LOST", cancel ? "CANCELLED" : "PENDING",
                     cancel ? "cancelled while the control plane was down" : reason + "; requeued");
         });
         ev.publish();
+    }
+
+    /** Why the job was cancelled, as its stop was asked ("cancelled by token 3", "stopped at its budget cap: ..."). */
+    private static String stopReason(Handle h, long jobId) {
+        return h.createQuery("SELECT message FROM events WHERE job_id = :j AND type = 'STOPPING' ORDER BY id DESC LIMIT 1")
+                .bind("j", jobId).mapTo(String.class).findOne().orElse("cancelled");
     }
 
     @Override

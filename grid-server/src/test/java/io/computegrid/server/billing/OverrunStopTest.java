@@ -50,7 +50,9 @@ class OverrunStopTest {
 
             JsonNode stopped = s.await(admin, paid, Duration.ofSeconds(35), "CANCELLED", "SUCCEEDED", "FAILED");
             assertThat(stopped.get("state").asString()).as("%s", stopped).isEqualTo("CANCELLED");
-            assertThat(stopped.toString()).contains("monthly budget");
+            // the job says why it was stopped, not only "cancelled"
+            assertThat(stopped.get("reason").asString()).startsWith("stopped at its budget cap: tenant acme spent")
+                    .contains("of its monthly budget 0.01");
             JsonNode ran = s.await(admin, free, Duration.ofSeconds(35), "CANCELLED", "SUCCEEDED", "FAILED");
             assertThat(ran.get("state").asString()).as("free work over the budget: %s", ran).isEqualTo("SUCCEEDED");
         }
