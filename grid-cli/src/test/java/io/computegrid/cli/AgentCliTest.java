@@ -61,7 +61,7 @@ class AgentCliTest {
     void refusedJoinTokensEndTheAgentWithOneLine() throws Exception {
         AgentProcess bogus = agent("bogus", c.server.url(), "cgj_this-is-not-a-join-token-at-all", 32_000);
         assertThat(bogus.awaitExit(Duration.ofSeconds(60))).isEqualTo(3);
-        oneLine(bogus.output(), "refused the join token");
+        oneLine(bogus.output(), "refused the join token: not a join token of this server");
 
         String shortLived = c.cli("agent", "token", "--center", "depot", "--ttl", "1s", "-o", "json").get("token")
                 .asString();

@@ -211,7 +211,7 @@ class AgentApiTest {
                 new Bad("/api/v1/agent/register", jt, "{not json", 400, "body"),
                 new Bad("/api/v1/agent/register", jt, registration("box2", "nvidia-t4", "another"), 409, "connected"),
                 new Bad("/api/v1/agent/register", "cgj_unknown_join_token_xxxxxxxx", registration("box3", "nvidia-t4", "x"),
-                        401, "not valid"),
+                        401, "not a join token of this server"),
                 new Bad("/api/v1/agent/register", member, registration("box3", "nvidia-t4", "x"), 403, "user token"),
                 new Bad("/api/v1/agent/status", cred, "{\"session\": \"stale\", \"tasks\": []}", 409, "register again"),
                 new Bad("/api/v1/agent/status", "cga_forged_credential_xxxxxxxxxxxx", "{}", 401, "credential"),

@@ -51,7 +51,8 @@ final class AgentProtocolRoutes implements RouteModule {
                 Json.ok(ctx, registrations.again(known.get(), read(ctx, Registration.class)));
                 return;
             }
-            JoinTokens.Valid join = agents.joinTokens().check(token).orElseThrow(() -> refused(api, token));
+            JoinTokens.Valid join = agents.joinTokens().check(token).orElseThrow(() -> refused(api, token,
+                    "not a join token of this server; ask an operator for one (grid agent token --center C)"));
             Registered joined = registrations.join(join, read(ctx, Registration.class));
             Json.send(ctx, 201, joined);
         });
@@ -151,16 +152,16 @@ final class AgentProtocolRoutes implements RouteModule {
 
     private AgentRow agent(Context ctx, ApiContext api) {
         String token = bearer(ctx);
-        return agents.store().byCredential(token).orElseThrow(() -> refused(api, token));
+        return agents.store().byCredential(token).orElseThrow(() -> refused(api, token, "the agent credential is not "
+                + "valid (the agent was removed, or the server's database is another one); join again with a join token"));
     }
 
-    /** Not an agent credential: 403 for a user token (it never opens agent endpoints), 401 for anything else. */
-    static ApiException refused(ApiContext api, String token) {
+    /** Neither credential nor join token: 403 for a user token (it never opens agent endpoints), else 401 with {@code why}. */
+    static ApiException refused(ApiContext api, String token, String why) {
         if (api.tokens().authenticate(token).isPresent()) {
             return ApiException.forbidden("agent endpoints take an agent credential or a join token, not a user token");
         }
-        return JoinTokens.unauthorized("the agent credential is not valid (the agent was removed, or the server's "
-                + "database is another one); join again with a join token");
+        return JoinTokens.unauthorized(why);
     }
 
     static <T> T read(Context ctx, Class<T> type) {
