@@ -70,6 +70,17 @@ public final class JobStore {
                 .bind("j", jobId).bind("a", attempt).map((rs, ctx) -> TaskRow.of(rs)).list();
     }
 
+    /** Frees every card the job holds. */
+    public void releaseCards(Handle h, long jobId) {
+        h.createUpdate("DELETE FROM card_allocations WHERE job_id = :j").bind("j", jobId).execute();
+    }
+
+    /** Why the job was cancelled, as its stop was asked ("cancelled by token 3", "stopped at its budget cap: ..."). */
+    public String stopReason(Handle h, long jobId) {
+        return h.createQuery("SELECT message FROM events WHERE job_id = :j AND type = 'STOPPING' ORDER BY id DESC LIMIT 1")
+                .bind("j", jobId).mapTo(String.class).findOne().orElse("cancelled");
+    }
+
     /** Jobs visible to a caller, newest first, with keyset pagination on id. */
     public List<JobRow> list(String tenant, JobState state, String name, Long before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE TRUE");

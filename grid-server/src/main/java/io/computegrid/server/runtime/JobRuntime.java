@@ -1,6 +1,5 @@
 package io.computegrid.server.runtime;
 
-import io.computegrid.backend.ActiveJob;
 import io.computegrid.backend.Backend;
 import io.computegrid.backend.BackendException;
 import io.computegrid.backend.BackendListener;
@@ -26,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -47,7 +47,8 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
     private final BackendRegistry backends;
     private final Clock clock;
     private final Runnable wake;
-    private volatile UsageRecorder usage = UsageRecorder.NONE;
+    private final TaskMeter meter;
+    private final LostJobs lost;
     /** Throws when this server may no longer act (its leadership lease): checked right before every backend call. */
     private volatile Runnable mayAct = () -> { };
     private final ExecutorService launcher = Executors.newFixedThreadPool(4, r -> {
@@ -69,6 +70,8 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         this.backends = backends;
         this.clock = clock;
         this.wake = wake;
+        this.meter = new TaskMeter(jdbi, jobs, federation, clock);
+        this.lost = new LostJobs(jdbi, jobs, bus, backends, clock, meter, this::checkMayAct);
     }
 
     public void shuttingDown() {
@@ -77,7 +80,7 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
     }
 
     public void usageRecorder(UsageRecorder r) {
-        this.usage = r;
+        meter.recorder(r);
     }
 
     /** The check run right before every backend action (the leadership lease's); it throws to forbid it. */
@@ -187,7 +190,7 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
             }
             JobRow j = row.get();
             closeOpenTasks(h, j, "launch failed");
-            release(h, jobId);
+            jobs.releaseCards(h, jobId);
             if (retry) {
                 h.createUpdate("UPDATE jobs SET state = 'PENDING', stop_request = NULL, reason = :r, updated_at = now() "
                         + "WHERE id = :id").bind("r", reason).bind("id", jobId).execute();
@@ -329,7 +332,7 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
                 if (task.isEmpty() || "EXITED".equals(task.get().state())) {
                     return false;
                 }
-                meter(h, j, task.get(), now);
+                meter.upTo(h, j, task.get(), now);
                 h.createUpdate("""
                         UPDATE tasks SET state = 'EXITED', exit_code = :c, reason = :r, finished_at = :now,
                             started_at = COALESCE(started_at, :now)
@@ -357,7 +360,7 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
 
     /** Every task of the attempt has exited: decide what the job becomes. */
     private void settle(Handle h, JobRow j, List<TaskRow> tasks, Timestamp now, EventBus.Batch ev) {
-        release(h, j.id());
+        jobs.releaseCards(h, j.id());
         // card-milliseconds held (a fraction counts as its share of a card): the scheduler's attained service
         long heldMs = 0;
         for (TaskRow t : tasks) {
@@ -381,7 +384,7 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         Integer exit = 0;
         if ("CANCEL".equals(stop)) {
             state = JobState.CANCELLED;
-            reason = stopReason(h, j.id());
+            reason = jobs.stopReason(h, j.id());
             exit = null;
         } else {
             TaskRow failed = tasks.stream().filter(t -> t.exitCode() != null && t.exitCode() != 0
@@ -405,16 +408,12 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         ev.add(h, j.id(), j.tenant(), state.name(), state.name(), reason);
     }
 
-    private void release(Handle h, long jobId) {
-        h.createUpdate("DELETE FROM card_allocations WHERE job_id = :j").bind("j", jobId).execute();
-    }
-
     /** Tasks that never reported an exit (lost, never started) are closed at {@code now}. */
     private void closeOpenTasks(Handle h, JobRow j, String reason) {
         Timestamp now = now();
         for (TaskRow t : jobs.tasks(h, j.id(), j.attempt())) {
             if (!"EXITED".equals(t.state())) {
-                meter(h, j, t, now);
+                meter.upTo(h, j, t, now);
                 h.createUpdate("UPDATE tasks SET state = 'EXITED', reason = :r, finished_at = :now "
                                 + "WHERE job_id = :j AND attempt = :a AND idx = :i")
                         .bind("r", reason).bind("now", now).bind("j", j.id()).bind("a", j.attempt())
@@ -423,55 +422,12 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         }
     }
 
-    /** Records the usage of one task from where metering left off up to {@code until}. */
-    private void meter(Handle h, JobRow j, TaskRow t, Timestamp until) {
-        interval(j, t, until).ifPresent(i -> {
-            usage.record(h, i);
-            markMetered(h, j, t, until);
-        });
-    }
-
-    private Optional<UsageRecorder.Interval> interval(JobRow j, TaskRow t, Timestamp until) {
-        Timestamp from = t.meteredUntil() != null ? t.meteredUntil() : t.startedAt();
-        if (from == null || !until.after(from)) {
-            return Optional.empty();
-        }
-        boolean preemptible = federation.base().priority(j.priorityClass()).map(p -> p.preemptible()).orElse(false);
-        return Optional.of(new UsageRecorder.Interval(j.id() + "/" + j.attempt() + "/" + t.index() + "/" + from.getTime(),
-                j.id(), j.attempt(), t.index(), j.tenant(), j.center(), j.pool(), j.accelerator(),
-                t.cards().length * t.milliPerCard(), t.cpuMilli(), t.memoryMiB(), from.toInstant(), until.toInstant(),
-                preemptible));
-    }
-
-    private static void markMetered(Handle h, JobRow j, TaskRow t, Timestamp until) {
-        h.createUpdate("UPDATE tasks SET metered_until = :u WHERE job_id = :j AND attempt = :a AND idx = :i")
-                .bind("u", until).bind("j", j.id()).bind("a", j.attempt()).bind("i", t.index()).execute();
-    }
-
     /**
      * Meters every running task up to now in one batch (periodic slices keep bills current) and
      * returns the running jobs, for budget checks in the same transaction.
      */
-    public List<JobRow> meterRunning(java.util.function.BiConsumer<Handle, List<JobRow>> alsoInTransaction) {
-        Timestamp now = now();
-        return jdbi.inTransaction(h -> {
-            List<JobRow> running = h.createQuery("SELECT * FROM jobs WHERE state = 'RUNNING' ORDER BY id FOR UPDATE")
-                    .map((rs, ctx) -> JobRow.of(rs)).list();
-            List<UsageRecorder.Interval> batch = new ArrayList<>();
-            for (JobRow j : running) {
-                for (TaskRow t : jobs.tasks(h, j.id(), j.attempt())) {
-                    if ("RUNNING".equals(t.state())) {
-                        interval(j, t, now).ifPresent(i -> {
-                            batch.add(i);
-                            markMetered(h, j, t, now);
-                        });
-                    }
-                }
-            }
-            usage.recordAll(h, batch);
-            alsoInTransaction.accept(h, running);
-            return running;
-        });
+    public List<JobRow> meterRunning(BiConsumer<Handle, List<JobRow>> alsoInTransaction) {
+        return meter.meterRunning(alsoInTransaction);
     }
 
     @Override
@@ -482,8 +438,7 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
 
     /** The jobs that hold cards now: what a server that just took over inherits from the one before. */
     public List<JobRow> inherited() {
-        return jdbi.withHandle(h -> h.createQuery(
-                "SELECT * FROM jobs WHERE state IN ('ADMITTED', 'RUNNING') ORDER BY id").map((rs, c) -> JobRow.of(rs)).list());
+        return lost.inherited();
     }
 
     /** {@link #recover(List, Instant)} of every job that holds cards now. */
@@ -491,88 +446,14 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
         recover(inherited(), lastAlive);
     }
 
-    /**
-     * After a restart or a takeover: the inherited jobs (as read when this server took over) that still hold
-     * cards at the same attempt are asked of their backend; what the backend no longer runs (always the case
-     * for local processes, see docs/decisions/local-restart-requeue.md) is closed as lost and goes back to
-     * PENDING, to resume from its checkpoint directory. Jobs this server admitted itself meanwhile are not touched.
-     */
+    /** After a restart or a takeover: inherited jobs their backend no longer runs are closed as lost and requeued. */
     public void recover(List<JobRow> inherited, Instant lastAlive) {
-        Map<String, List<JobRow>> byCenter = new java.util.HashMap<>();
-        for (JobRow was : inherited) {
-            jobs.find(was.id()).filter(j -> j.attempt() == was.attempt() && j.state().isActive())
-                    .ifPresent(j -> byCenter.computeIfAbsent(j.center(), k -> new ArrayList<>()).add(j));
-        }
-        for (Map.Entry<String, List<JobRow>> e : byCenter.entrySet()) {
-            Map<Long, Backend.JobStatus> known = Map.of();
-            Optional<Backend> b = backends.get(e.getKey());
-            if (b.isPresent()) {
-                try {
-                    mayAct.run();
-                    known = b.get().reconcile(e.getValue().stream()
-                            .map(j -> new ActiveJob(j.id(), j.attempt(), j.handle())).toList());
-                } catch (BackendException ex) {
-                    log.warn("reconcile with center {} failed: {}", e.getKey(), ex.getMessage());
-                }
-            }
-            for (JobRow j : e.getValue()) {
-                Backend.JobStatus s = known.getOrDefault(j.id(), Backend.JobStatus.UNKNOWN);
-                if (s != Backend.JobStatus.UNKNOWN) {
-                    // the backend knows the job: it still runs it, or it ended while we were down and the
-                    // backend reports each task's real exit once reconciled; requeueing would run it twice
-                    continue;
-                }
-                markLost(j, lastAlive, "lost: the control plane restarted and center " + j.center()
-                        + " no longer runs it");
-            }
-        }
+        lost.recover(inherited, lastAlive);
     }
 
-    /**
-     * A job whose center went down: closed as lost now, remembered as an orphan of that center (to
-     * cancel there if it comes back) and requeued.
-     */
+    /** A job whose center went down: closed as lost now, remembered as an orphan of that center, requeued. */
     public void requeueFromLostCenter(long jobId, String center, String reason) {
-        Optional<JobRow> row = jobs.find(jobId);
-        if (row.isEmpty() || !row.get().state().isActive() || !center.equals(row.get().center())) {
-            return;
-        }
-        JobRow j = row.get();
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO orphans(job_id, attempt, center, handle) VALUES (:j, :a, :c, :h) "
-                + "ON CONFLICT DO NOTHING").bind("j", j.id()).bind("a", j.attempt()).bind("c", center)
-                .bind("h", j.handle()).execute());
-        markLost(j, Instant.ofEpochMilli(clock.nowMillis()), reason);
-    }
-
-    private void markLost(JobRow j, Instant lastAlive, String reason) {
-        EventBus.Batch ev = bus.batch();
-        jdbi.useTransaction(h -> {
-            Timestamp until = new Timestamp(Math.min(clock.nowMillis(), lastAlive.toEpochMilli()));
-            for (TaskRow t : jobs.tasks(h, j.id(), j.attempt())) {
-                if (!"EXITED".equals(t.state())) {
-                    meter(h, j, t, until);
-                    h.createUpdate("UPDATE tasks SET state = 'EXITED', reason = :r, finished_at = :u "
-                                    + "WHERE job_id = :j AND attempt = :a AND idx = :i")
-                            .bind("r", reason).bind("u", until).bind("j", j.id()).bind("a", j.attempt())
-                            .bind("i", t.index()).execute();
-                }
-            }
-            release(h, j.id());
-            boolean cancel = "CANCEL".equals(j.stopRequest());
-            h.createUpdate("UPDATE jobs SET state = :s, stop_request = NULL, reason = :r, finished_at = :f, "
-                            + "updated_at = now() WHERE id = :id")
-                    .bind("s", cancel ? "CANCELLED" : "PENDING").bind("r", cancel ? stopReason(h, j.id()) : reason)
-                    .bind("f", cancel ? new Timestamp(clock.nowMillis()) : null).bind("id", j.id()).execute();
-            ev.add(h, j.id(), j.tenant(), cancel ? "CANCELLED" : "LOST", cancel ? "CANCELLED" : "PENDING",
-                    cancel ? "cancelled while the control plane was down" : reason + "; requeued");
-        });
-        ev.publish();
-    }
-
-    /** Why the job was cancelled, as its stop was asked ("cancelled by token 3", "stopped at its budget cap: ..."). */
-    private static String stopReason(Handle h, long jobId) {
-        return h.createQuery("SELECT message FROM events WHERE job_id = :j AND type = 'STOPPING' ORDER BY id DESC LIMIT 1")
-                .bind("j", jobId).mapTo(String.class).findOne().orElse("cancelled");
+        lost.fromLostCenter(jobId, center, reason);
     }
 
     @Override
