@@ -95,6 +95,8 @@ class AgentCliTest {
                 new Bad(c.auth("agent", "token"), "--center: required"),
                 new Bad(c.auth("agent", "token", "--center", "depot", "--ttl", "forever"), "ttl"),
                 new Bad(c.auth("agent", "token", "--revoke", "99999"), "no join token"),
+                new Bad(c.auth("agent", "remove", "depot-nobody"), "no agent with node depot-nobody"),
+                new Bad(c.auth("agent", "remove"), "NODE"),
                 new Bad(new String[]{"agent", "token", "--center", "depot", "--url", c.server.url(), "--token", member},
                         "operator"),
                 new Bad(new String[]{"agents", "--url", c.server.url(), "--token", member}, "operator"),
@@ -108,7 +110,8 @@ class AgentCliTest {
             assertThat(r.exit()).as(String.join(" ", b.args())).isNotZero();
             oneLine(r.err(), b.says());
         }
-        for (String[] help : new String[][]{{"agent", "--help"}, {"agent", "token", "--help"}, {"agents", "--help"}}) {
+        for (String[] help : new String[][]{{"agent", "--help"}, {"agent", "token", "--help"},
+                {"agent", "remove", "--help"}, {"agents", "--help"}}) {
             Cli.Result r = Cli.run(help);
             assertThat(r.exit()).isZero();
             assertThat(r.out()).contains("Usage:");
@@ -175,10 +178,18 @@ class AgentCliTest {
             c.awaitOrExplain(() -> c.api().get("/api/v1/agents?center=depot").toString().contains("\"follower\""),
                     "the agent joined through the leader the standby named");
             follower.awaitOutput("is running as node depot-follower");
+            Cli.Result busy = Cli.run(c.auth("agent", "remove", "depot-follower"));
+            assertThat(busy.exit()).isNotZero();
+            oneLine(busy.err(), "is UP");
             assertThat(follower.stop()).isIn(0, 143);
             assertThat(follower.output()).contains("stopped; its tasks were stopped");
             assertThat(c.api().get("/api/v1/agents?center=depot").toString())
                     .contains("\"name\":\"follower\",\"center\":\"depot\"").contains("\"LEFT\"");
+            // the operator removes the box for good: grid agents no longer lists it
+            Cli.Result removed = Cli.run(c.auth("agent", "remove", "depot-follower"));
+            assertThat(removed.exit()).as(removed.err()).isZero();
+            assertThat(removed.out()).contains("agent follower of center depot removed");
+            assertThat(Cli.run(c.auth("agents")).out()).doesNotContain("follower");
         } finally {
             standby.stop(0);
         }

@@ -194,6 +194,62 @@ class AgentApiTest {
         assertThat(s.call("GET", "/api/v1/agents?center=field", admin, null).json().toString()).contains("\"LEFT\"");
     }
 
+    private boolean fieldHasPool(String pool) {
+        for (JsonNode c : s.call("GET", "/api/v1/centers", admin, null).json().get("items")) {
+            if (c.get("name").asString().equals("field")) {
+                for (JsonNode p : c.get("pools")) {
+                    if (p.get("name").asString().equals(pool)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void anOperatorRemovesAnAgentThatLeftForGood() throws Exception {
+        String jt = joinToken("field");
+        String three = registration("gone1", "nvidia-t4", "g1").replace("\"cards\":2", "\"cards\":3");
+        String cred = s.call("POST", "/api/v1/agent/register", jt, three).json().get("credential").asString();
+        awaitNode("field-gone1");
+        assertThat(fieldHasPool("nvidia-t4-x3")).isTrue();
+
+        String before = fingerprint();
+        checked("DELETE", "/api/v1/agents/{node}", "/api/v1/agents/field-gone1", member, null, 403);
+        checked("DELETE", "/api/v1/agents/{node}", "/api/v1/agents/field-gone1", null, null, 401);
+        checked("DELETE", "/api/v1/agents/{node}", "/api/v1/agents/field-nobody", admin, null, 404);
+        TestServer.Res up = checked("DELETE", "/api/v1/agents/{node}", "/api/v1/agents/field-gone1", admin, null, 409);
+        assertThat(up.json().get("detail").asString()).contains("gone1").contains("is UP").contains("stop it first");
+        assertThat(fingerprint()).isEqualTo(before);
+
+        assertThat(s.call("POST", "/api/v1/agent/leave", cred, "{\"session\": \"g1\", \"reason\": \"decommissioned\"}")
+                .status()).isEqualTo(200);
+        JsonNode removed = checked("DELETE", "/api/v1/agents/{node}", "/api/v1/agents/field-gone1", admin, null, 200).json();
+        assertThat(removed.get("name").asString()).isEqualTo("gone1");
+        assertThat(removed.get("center").asString()).isEqualTo("field");
+        assertThat(s.call("GET", "/api/v1/agents?center=field", admin, null).body()).doesNotContain("\"gone1\"");
+        assertThat(fieldHasPool("nvidia-t4-x3")).as("its pool had no other node").isFalse();
+        long nodes = s.server.database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM nodes WHERE name = 'field-gone1'").mapTo(Long.class).one());
+        assertThat(nodes).isZero();
+        TestServer.Res stale = s.call("POST", "/api/v1/agent/status", cred, "{\"session\": \"g1\", \"tasks\": []}");
+        assertThat(stale.status()).isEqualTo(401);
+        assertThat(stale.json().get("detail").asString()).contains("removed");
+        TestServer.Res restart = s.call("POST", "/api/v1/agent/register", cred, three);
+        assertThat(restart.status()).isEqualTo(401);
+        assertThat(restart.json().get("detail").asString()).contains("credential").contains("removed");
+        checked("DELETE", "/api/v1/agents/{node}", "/api/v1/agents/field-gone1", admin, null, 404);
+
+        // the box may come back: with a join token it is a new agent under the same name
+        JsonNode again = checked("POST", "/api/v1/agent/register", "/api/v1/agent/register", jt,
+                registration("gone1", "nvidia-t4", "g2").replace("\"cards\":2", "\"cards\":3"), 201).json();
+        awaitNode("field-gone1");
+        assertThat(fieldHasPool("nvidia-t4-x3")).isTrue();
+        s.call("POST", "/api/v1/agent/leave", again.get("credential").asString(), "{\"session\": \"g2\", \"reason\": \"done\"}");
+        checked("DELETE", "/api/v1/agents/{node}", "/api/v1/agents/field-gone1", admin, null, 200);
+    }
+
     @Test
     void badAgentCallsAreRefusedAndChangeNothing() {
         String jt = joinToken("field");

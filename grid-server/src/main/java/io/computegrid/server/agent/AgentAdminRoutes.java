@@ -21,9 +21,11 @@ import java.util.Set;
 /**
  * What operators do with agents: {@code GET /api/v1/agents} (every agent with its node, resources, address,
  * status, last heartbeat and tasks), {@code POST /api/v1/agents/join-tokens} (a join token for one agent center,
- * shown once) and {@code DELETE /api/v1/agents/join-tokens/{id}} (revoke it). Operator or admin tokens only.
+ * shown once), {@code DELETE /api/v1/agents/join-tokens/{id}} (revoke it) and {@code DELETE /api/v1/agents/{node}}
+ * (remove an agent that is DOWN or LEFT, for good). Operator or admin tokens only.
  */
 final class AgentAdminRoutes implements RouteModule {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentAdminRoutes.class);
     static final Duration DEFAULT_TTL = Duration.ofHours(24);
     private final Agents agents;
 
@@ -68,6 +70,14 @@ final class AgentAdminRoutes implements RouteModule {
             JoinTokens.Issued t = agents.joinTokens().create(center, ttl, who.tokenId());
             Json.send(ctx, 201, Json.map("id", t.id(), "token", t.token(), "center", t.center(),
                     "expiresAt", t.expiresAt().toString()));
+        });
+        r.delete("/api/v1/agents/{node}", ctx -> {
+            Principal who = Api.operator(ctx);
+            AgentRow gone = agents.store().remove(Api.clip(ctx.pathParam("node")));
+            log.info("agent {} of center {} (node {}) removed by token {}", gone.name(), gone.center(), gone.node(),
+                    who.tokenId());
+            api.federation().reload(); // its pool leaves the federation now, not at the next discovery
+            Json.ok(ctx, Json.map("name", gone.name(), "center", gone.center(), "node", gone.node(), "removed", true));
         });
         r.delete("/api/v1/agents/join-tokens/{id}", ctx -> {
             Api.operator(ctx);

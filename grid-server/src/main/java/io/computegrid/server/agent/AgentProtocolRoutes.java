@@ -52,7 +52,8 @@ final class AgentProtocolRoutes implements RouteModule {
                 return;
             }
             JoinTokens.Valid join = agents.joinTokens().check(token).orElseThrow(() -> refused(api, token,
-                    "not a join token of this server; ask an operator for one (grid agent token --center C)"));
+                    token.startsWith(AgentStore.CREDENTIAL_PREFIX) ? STALE_CREDENTIAL
+                            : "not a join token of this server; ask an operator for one (grid agent token --center C)"));
             Registered joined = registrations.join(join, read(ctx, Registration.class));
             Json.send(ctx, 201, joined);
         });
@@ -141,6 +142,9 @@ final class AgentProtocolRoutes implements RouteModule {
                 .collect(Collectors.toSet());
     }
 
+    static final String STALE_CREDENTIAL = "the agent credential is not valid (the agent was removed, or the server's "
+            + "database is another one); join again with a join token";
+
     static String bearer(Context ctx) {
         String auth = ctx.header("Authorization");
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -152,8 +156,7 @@ final class AgentProtocolRoutes implements RouteModule {
 
     private AgentRow agent(Context ctx, ApiContext api) {
         String token = bearer(ctx);
-        return agents.store().byCredential(token).orElseThrow(() -> refused(api, token, "the agent credential is not "
-                + "valid (the agent was removed, or the server's database is another one); join again with a join token"));
+        return agents.store().byCredential(token).orElseThrow(() -> refused(api, token, STALE_CREDENTIAL));
     }
 
     /** Neither credential nor join token: 403 for a user token (it never opens agent endpoints), else 401 with {@code why}. */

@@ -135,6 +135,38 @@ final class AgentStore {
                 .bind("down", silentFor == null ? 0 : silentFor.toMillis() / 1000.0).execute()) > 0;
     }
 
+    /**
+     * Removes an agent that is not UP, with its node (and its pool when no node is left in it), its queued
+     * commands and task reports, in one transaction: its credential stops working, and it can only join again
+     * with a join token. Refused while it is UP or while its node still holds cards.
+     */
+    AgentRow remove(String node) {
+        return jdbi.inTransaction(h -> {
+            AgentRow a = h.createQuery("SELECT * FROM agents WHERE node = :n FOR UPDATE").bind("n", node)
+                    .map((rs, ctx) -> AgentRow.of(rs)).findOne()
+                    .orElseThrow(() -> ApiException.notFound("no agent with node " + node));
+            if (AgentRow.UP.equals(a.status())) {
+                long silent = Math.max(0, Duration.between(a.lastHeartbeat(), now(h)).toSeconds());
+                throw ApiException.conflict("agent " + a.name() + " of center " + a.center() + " is UP (last heartbeat "
+                        + silent + " s ago): stop it first (SIGTERM to grid agent), or wait until it is DOWN");
+            }
+            List<Long> holding = h.createQuery("SELECT DISTINCT job_id FROM card_allocations WHERE node = :n ORDER BY job_id")
+                    .bind("n", node).mapTo(Long.class).list();
+            if (!holding.isEmpty()) {
+                throw ApiException.conflict("node " + node + " still holds cards of job(s) " + holding
+                        + " (being requeued); try again in a moment");
+            }
+            h.createUpdate("DELETE FROM agents WHERE id = :id").bind("id", a.id()).execute();
+            h.createUpdate("DELETE FROM nodes WHERE name = :n").bind("n", node).execute();
+            h.createUpdate("""
+                    UPDATE pools SET nodes = (SELECT count(*) FROM nodes WHERE center = :c AND pool = :p)
+                    WHERE center = :c AND name = :p""").bind("c", a.center()).bind("p", a.pool()).execute();
+            h.createUpdate("DELETE FROM pools WHERE center = :c AND name = :p AND nodes = 0")
+                    .bind("c", a.center()).bind("p", a.pool()).execute();
+            return a;
+        });
+    }
+
     List<AgentRow> ofCenter(String center) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM agents WHERE center = :c ORDER BY name")
                 .bind("c", center).map((rs, ctx) -> AgentRow.of(rs)).list());
