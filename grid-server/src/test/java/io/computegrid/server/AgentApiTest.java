@@ -250,6 +250,51 @@ class AgentApiTest {
         checked("DELETE", "/api/v1/agents/{node}", "/api/v1/agents/field-gone1", admin, null, 200);
     }
 
+    private long orphansOf(long job) {
+        return s.server.database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM orphans WHERE job_id = :j")
+                .bind("j", job).mapTo(Long.class).one());
+    }
+
+    @Test
+    void aDeadBoxIsRemovedOnceDownAndItsOrphanedAttemptIsForgotten() throws Exception {
+        String session = "s-dead";
+        String cred = s.call("POST", "/api/v1/agent/register", joinToken("quick"), registration("dead1", "nvidia-l40s",
+                session)).json().get("credential").asString();
+        java.util.concurrent.atomic.AtomicBoolean alive = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread heart = new Thread(() -> {
+            while (alive.get()) {
+                s.call("POST", "/api/v1/agent/status", cred, "{\"session\": \"" + session + "\", \"tasks\": []}");
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        heart.setDaemon(true);
+        heart.start();
+        awaitNode("quick-dead1");
+        long id = s.submit(member, TestServer.spec("on-dead", null, 1, "nvidia-l40s", 1, "[\"sleep\", \"60\"]",
+                "centers: [quick]\n"));
+        s.await(member, id, Duration.ofSeconds(30), "ADMITTED");
+        long launch = s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [], \"waitMillis\": 5000}").json()
+                .get("commands").get(0).get("id").asLong();
+        s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [" + launch + "], \"waitMillis\": 0}");
+        s.call("POST", "/api/v1/agent/status", cred, "{\"session\": \"" + session + "\", \"tasks\": [{\"jobId\": "
+                + id + ", \"attempt\": 1, \"index\": 0, \"state\": \"RUNNING\", \"handle\": \"pid:4444:1\", \"port\": 0}]}");
+        s.await(member, id, Duration.ofSeconds(30), "RUNNING");
+        alive.set(false); // the box dies
+        heart.join();
+        s.await(member, id, Duration.ofSeconds(30), "PENDING");
+        assertThat(orphansOf(id)).as("the attempt waits for its cancel on the dead box").isEqualTo(1L);
+
+        checked("DELETE", "/api/v1/agents/{node}", "/api/v1/agents/quick-dead1", admin, null, 200);
+        assertThat(orphansOf(id)).as("nobody is left to cancel it on").isZero();
+        assertThat(s.job(member, id).get("state").asString()).as("the job itself waits on").isEqualTo("PENDING");
+        s.call("POST", "/api/v1/jobs/" + id + "/cancel", member, "{}");
+        s.await(member, id, Duration.ofSeconds(30), "CANCELLED");
+    }
+
     @Test
     void badAgentCallsAreRefusedAndChangeNothing() {
         String jt = joinToken("field");

@@ -163,6 +163,11 @@ final class AgentStore {
                     WHERE center = :c AND name = :p""").bind("c", a.center()).bind("p", a.pool()).execute();
             h.createUpdate("DELETE FROM pools WHERE center = :c AND name = :p AND nodes = 0")
                     .bind("c", a.center()).bind("p", a.pool()).execute();
+            // its undelivered cancels went with it: an attempt no other agent still has to cancel is no orphan any more
+            h.createUpdate("""
+                    DELETE FROM orphans o WHERE o.center = :c AND NOT EXISTS (SELECT 1 FROM agent_commands m
+                        WHERE m.job_id = o.job_id AND m.attempt = o.attempt AND m.type = 'CANCEL' AND m.acked_at IS NULL)""")
+                    .bind("c", a.center()).execute();
             return a;
         });
     }
