@@ -7,6 +7,9 @@ import { chart, valueAxis } from '../charts.js';
 export default {
   async render(root, ctx) {
     const { items } = await get('/api/v1/centers', null, ctx);
+    // edge boxes of agent centers, by center (the operator's view; one call for all)
+    const agents = items.some((c) => c.backend === 'agent')
+      ? Object.groupBy((await get('/api/v1/agents', null, ctx)).items, (a) => a.center) : {};
     const pools = items.flatMap((c) => c.pools.map((p) => ({ ...p, center: c.name })));
     const cards = pools.reduce((s, p) => s + p.cards, 0);
     const allocated = pools.reduce((s, p) => s + p.allocated, 0);
@@ -46,9 +49,22 @@ export default {
         { label: 'Utilisation', value: (p) => bar(p.cards ? p.allocated / p.cards : 0, pct(p.allocated, p.cards)) },
         { label: 'Price / card-h', num: true, value: (p) => money(p.onDemandPerCardHour ?? p.pricePerCardHour) },
       ], c.pools, { key: (p) => p.name, test: 'pools', empty: 'No pools.' });
+      const agentTable = c.backend !== 'agent' ? null : table([
+        { label: 'Agent', value: (a) => a.name },
+        { label: 'Node', value: (a) => a.node },
+        { label: 'Cards', num: true, value: (a) => num(a.cards) + ' × ' + a.accelerator },
+        { label: 'Address', value: (a) => a.address },
+        { label: 'Status', value: (a) => el('span', { data: { test: 'agent-status' } }, badge(a.status)) },
+        { label: 'Last heartbeat', num: true, value: (a) => num(a.secondsSinceHeartbeat) + ' s ago' },
+        { label: 'Tasks', num: true, value: (a) => num(a.tasks.length) },
+      ], agents[c.name] || [], { key: (a) => a.name, test: 'agents',
+        empty: 'No agent has joined; an operator makes a join token with grid agent token --center ' + c.name + '.' });
       root.append(el('section', { class: 'panel', data: { center: c.name, status: c.status } },
-        el('div', { class: 'panel-head' }, head, el('span', { class: 'muted' }, c.pools.length + ' pools')),
-        el('div', { class: 'panel-body' }, meta), el('div', { class: 'panel-body flush' }, poolTable)));
+        el('div', { class: 'panel-head' }, head, el('span', { class: 'muted' },
+          c.pools.length + (c.pools.length === 1 ? ' pool' : ' pools')
+          + (agentTable ? ', ' + (agents[c.name] || []).length + ' agent(s)' : ''))),
+        el('div', { class: 'panel-body' }, meta), el('div', { class: 'panel-body flush' }, poolTable),
+        agentTable && el('div', { class: 'panel-body flush' }, agentTable)));
     }
   },
 };

@@ -20,6 +20,14 @@ class ConsoleOperatorTest extends ConsoleBrowserTestBase {
         assertThat(browser.chromium.severeLog()).isNotEmpty().allMatch(m -> m.contains("/api/v1/") && m.contains("401"));
         browser.shot("signin-error");
 
+        // an edge box joins the demo's agent center (through the agent protocol, as grid agent does)
+        String join = world.server.call("POST", "/api/v1/agents/join-tokens", world.admin, "{\"center\": \"field\"}")
+                .json().get("token").asString();
+        assertThat(world.server.call("POST", "/api/v1/agent/register", join, """
+                {"name": "kiosk", "accelerator": "nvidia-t4", "cards": 1, "cpuMilli": 2000, "memoryMiB": 4096,
+                 "address": "127.0.0.1", "portFrom": 41000, "portTo": 41009, "session": "c1", "version": "test"}""")
+                .status()).isEqualTo(201);
+
         browser.signIn(world.admin);
         assertThat(browser.signedIn()).isTrue();
         assertThat(browser.text("[data-test=role]")).isEqualTo("admin");
@@ -69,6 +77,12 @@ class ConsoleOperatorTest extends ConsoleBrowserTestBase {
                 apiAllocated.add(p.get("allocated").asDouble());
             }
         }
+        // the agent center lists its box
+        assertThat(browser.texts("[data-center='field'] [data-test=agents] tbody tr td:first-child"))
+                .containsExactly("kiosk");
+        assertThat(browser.texts("[data-center='field'] [data-test=agent-status]")).containsExactly("UP");
+        assertThat(browser.all("[data-center='cloud'] [data-test=agents]")).as("no agents table for a local center")
+                .isEmpty();
         // the running 4-card job and the 2x4 edge gang hold 12 cards
         assertThat(allocated).isEqualTo(12.0);
         assertThat(number(browser.text("[data-test=kpi-allocated]")).doubleValue()).isEqualTo(allocated);
