@@ -124,6 +124,13 @@ public final class CenterMonitor {
                         .bind("cards", n.cards()).bind("cpu", Math.max(1, n.cpuMilli())).bind("mem", Math.max(1, n.memoryMiB()))
                         .bind("up", n.up()).bind("busy", n.foreignBusyCards()).execute();
             }
+            if (!declared) {
+                // a node the cluster no longer lists (scaled down, deleted) takes no more work; it comes back if listed again
+                changes += h.createUpdate("UPDATE nodes SET schedulable = false WHERE center = :c AND schedulable "
+                                + "AND NOT (name = ANY(:present))").bind("c", c.name())
+                        .bindArray("present", String.class, nodes.stream().map(n -> c.name() + "-" + n.name()).toList())
+                        .execute();
+            }
             return changes > 0;
         });
     }
