@@ -260,19 +260,9 @@ class AgentApiTest {
         String session = "s-dead";
         String cred = s.call("POST", "/api/v1/agent/register", joinToken("quick"), registration("dead1", "nvidia-l40s",
                 session)).json().get("credential").asString();
-        java.util.concurrent.atomic.AtomicBoolean alive = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Thread heart = new Thread(() -> {
-            while (alive.get()) {
-                s.call("POST", "/api/v1/agent/status", cred, "{\"session\": \"" + session + "\", \"tasks\": []}");
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        heart.setDaemon(true);
-        heart.start();
+        java.util.concurrent.atomic.AtomicReference<String> beat = new java.util.concurrent.atomic.AtomicReference<>(
+                "{\"session\": \"" + session + "\", \"tasks\": []}");
+        Thread heart = heartbeats(cred, beat);
         awaitNode("quick-dead1");
         long id = s.submit(member, TestServer.spec("on-dead", null, 1, "nvidia-l40s", 1, "[\"sleep\", \"60\"]",
                 "centers: [quick]\n"));
@@ -283,7 +273,7 @@ class AgentApiTest {
         s.call("POST", "/api/v1/agent/status", cred, "{\"session\": \"" + session + "\", \"tasks\": [{\"jobId\": "
                 + id + ", \"attempt\": 1, \"index\": 0, \"state\": \"RUNNING\", \"handle\": \"pid:4444:1\", \"port\": 0}]}");
         s.await(member, id, Duration.ofSeconds(30), "RUNNING");
-        alive.set(false); // the box dies
+        beat.set(null); // the box dies
         heart.join();
         s.await(member, id, Duration.ofSeconds(30), "PENDING");
         assertThat(orphansOf(id)).as("the attempt waits for its cancel on the dead box").isEqualTo(1L);
@@ -338,18 +328,7 @@ class AgentApiTest {
         // heartbeats every 200 ms, as the center asks, until the agent falls silent below
         java.util.concurrent.atomic.AtomicReference<String> beat = new java.util.concurrent.atomic.AtomicReference<>(
                 "{\"session\": \"" + session + "\", \"tasks\": []}");
-        Thread heart = new Thread(() -> {
-            while (beat.get() != null) {
-                s.call("POST", "/api/v1/agent/status", cred, beat.get());
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        heart.setDaemon(true);
-        heart.start();
+        Thread heart = heartbeats(cred, beat);
         awaitNode("quick-q1");
         long id = s.submit(member, TestServer.spec("quiet", null, 1, "nvidia-t4", 1, "[\"sleep\", \"60\"]",
                 "centers: [quick]\n"));
@@ -385,6 +364,23 @@ class AgentApiTest {
         assertThat(s.call("GET", "/api/v1/agents?center=quick", admin, null).json().toString()).contains("\"UP\"");
         s.call("POST", "/api/v1/jobs/" + id + "/cancel", member, "{}");
         s.await(member, id, Duration.ofSeconds(30), "CANCELLED");
+    }
+
+    /** Sends {@code beat}'s status every 200 ms, as the quick center asks, until it is set to null. */
+    private Thread heartbeats(String cred, java.util.concurrent.atomic.AtomicReference<String> beat) {
+        Thread heart = new Thread(() -> {
+            while (beat.get() != null) {
+                s.call("POST", "/api/v1/agent/status", cred, beat.get());
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        heart.setDaemon(true);
+        heart.start();
+        return heart;
     }
 
     private void awaitNode(String node) throws InterruptedException {

@@ -189,7 +189,7 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
                 return false;
             }
             JobRow j = row.get();
-            closeOpenTasks(h, j, "launch failed");
+            meter.closeOpen(h, j, "launch failed", now());
             jobs.releaseCards(h, jobId);
             if (retry) {
                 h.createUpdate("UPDATE jobs SET state = 'PENDING', stop_request = NULL, reason = :r, updated_at = now() "
@@ -406,20 +406,6 @@ public final class JobRuntime implements BackendListener, AutoCloseable {
                 .bind("s", state.name()).bind("now", now).bind("e", exit).bind("r", reason).bind("ms", heldMs)
                 .bind("id", j.id()).execute();
         ev.add(h, j.id(), j.tenant(), state.name(), state.name(), reason);
-    }
-
-    /** Tasks that never reported an exit (lost, never started) are closed at {@code now}. */
-    private void closeOpenTasks(Handle h, JobRow j, String reason) {
-        Timestamp now = now();
-        for (TaskRow t : jobs.tasks(h, j.id(), j.attempt())) {
-            if (!"EXITED".equals(t.state())) {
-                meter.upTo(h, j, t, now);
-                h.createUpdate("UPDATE tasks SET state = 'EXITED', reason = :r, finished_at = :now "
-                                + "WHERE job_id = :j AND attempt = :a AND idx = :i")
-                        .bind("r", reason).bind("now", now).bind("j", j.id()).bind("a", j.attempt())
-                        .bind("i", t.index()).execute();
-            }
-        }
     }
 
     /**

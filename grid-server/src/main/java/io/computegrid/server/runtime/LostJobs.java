@@ -7,7 +7,6 @@ import io.computegrid.model.Clock;
 import io.computegrid.server.events.EventBus;
 import io.computegrid.server.jobs.JobStore;
 import io.computegrid.server.jobs.JobStore.JobRow;
-import io.computegrid.server.jobs.JobStore.TaskRow;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,15 +104,7 @@ final class LostJobs {
         EventBus.Batch ev = bus.batch();
         jdbi.useTransaction(h -> {
             Timestamp until = new Timestamp(Math.min(clock.nowMillis(), lastAlive.toEpochMilli()));
-            for (TaskRow t : jobs.tasks(h, j.id(), j.attempt())) {
-                if (!"EXITED".equals(t.state())) {
-                    meter.upTo(h, j, t, until);
-                    h.createUpdate("UPDATE tasks SET state = 'EXITED', reason = :r, finished_at = :u "
-                                    + "WHERE job_id = :j AND attempt = :a AND idx = :i")
-                            .bind("r", reason).bind("u", until).bind("j", j.id()).bind("a", j.attempt())
-                            .bind("i", t.index()).execute();
-                }
-            }
+            meter.closeOpen(h, j, reason, until);
             jobs.releaseCards(h, j.id());
             boolean cancel = "CANCEL".equals(j.stopRequest());
             h.createUpdate("UPDATE jobs SET state = :s, stop_request = NULL, reason = :r, finished_at = :f, "

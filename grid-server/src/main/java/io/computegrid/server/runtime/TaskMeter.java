@@ -44,6 +44,19 @@ final class TaskMeter {
         });
     }
 
+    /** Closes the attempt's tasks that never reported an exit (lost, never started) at {@code until}, metered up to it. */
+    void closeOpen(Handle h, JobRow j, String reason, Timestamp until) {
+        for (TaskRow t : jobs.tasks(h, j.id(), j.attempt())) {
+            if (!"EXITED".equals(t.state())) {
+                upTo(h, j, t, until);
+                h.createUpdate("UPDATE tasks SET state = 'EXITED', reason = :r, finished_at = :u "
+                                + "WHERE job_id = :j AND attempt = :a AND idx = :i")
+                        .bind("r", reason).bind("u", until).bind("j", j.id()).bind("a", j.attempt())
+                        .bind("i", t.index()).execute();
+            }
+        }
+    }
+
     /**
      * Meters every running task up to now in one batch (periodic slices keep bills current) and
      * returns the running jobs, for budget checks in the same transaction.
