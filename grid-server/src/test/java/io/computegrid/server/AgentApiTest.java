@@ -257,24 +257,9 @@ class AgentApiTest {
 
     @Test
     void aDeadBoxIsRemovedOnceDownAndItsOrphanedAttemptIsForgotten() throws Exception {
-        String session = "s-dead";
-        String cred = s.call("POST", "/api/v1/agent/register", joinToken("quick"), registration("dead1", "nvidia-l40s",
-                session)).json().get("credential").asString();
-        java.util.concurrent.atomic.AtomicReference<String> beat = new java.util.concurrent.atomic.AtomicReference<>(
-                "{\"session\": \"" + session + "\", \"tasks\": []}");
-        Thread heart = heartbeats(cred, beat);
-        awaitNode("quick-dead1");
-        long id = s.submit(member, TestServer.spec("on-dead", null, 1, "nvidia-l40s", 1, "[\"sleep\", \"60\"]",
-                "centers: [quick]\n"));
-        s.await(member, id, Duration.ofSeconds(30), "ADMITTED");
-        long launch = s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [], \"waitMillis\": 5000}").json()
-                .get("commands").get(0).get("id").asLong();
-        s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [" + launch + "], \"waitMillis\": 0}");
-        s.call("POST", "/api/v1/agent/status", cred, "{\"session\": \"" + session + "\", \"tasks\": [{\"jobId\": "
-                + id + ", \"attempt\": 1, \"index\": 0, \"state\": \"RUNNING\", \"handle\": \"pid:4444:1\", \"port\": 0}]}");
-        s.await(member, id, Duration.ofSeconds(30), "RUNNING");
-        beat.set(null); // the box dies
-        heart.join();
+        QuickBox box = runningOnAQuickAgent("dead1", "nvidia-l40s", "on-dead");
+        long id = box.job();
+        box.dies();
         s.await(member, id, Duration.ofSeconds(30), "PENDING");
         assertThat(orphansOf(id)).as("the attempt waits for its cancel on the dead box").isEqualTo(1L);
 
@@ -322,26 +307,11 @@ class AgentApiTest {
 
     @Test
     void aSilentAgentsNodeLeavesSchedulingItsJobIsRequeuedAndItsAttemptCancelledWhenItIsBack() throws Exception {
-        String session = "s-quick";
-        String cred = s.call("POST", "/api/v1/agent/register", joinToken("quick"), registration("q1", "nvidia-t4",
-                session)).json().get("credential").asString();
-        // heartbeats every 200 ms, as the center asks, until the agent falls silent below
-        java.util.concurrent.atomic.AtomicReference<String> beat = new java.util.concurrent.atomic.AtomicReference<>(
-                "{\"session\": \"" + session + "\", \"tasks\": []}");
-        Thread heart = heartbeats(cred, beat);
-        awaitNode("quick-q1");
-        long id = s.submit(member, TestServer.spec("quiet", null, 1, "nvidia-t4", 1, "[\"sleep\", \"60\"]",
-                "centers: [quick]\n"));
-        s.await(member, id, Duration.ofSeconds(30), "ADMITTED");
-        long launch = s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [], \"waitMillis\": 5000}").json()
-                .get("commands").get(0).get("id").asLong();
-        String running = "{\"session\": \"" + session + "\", \"tasks\": [{\"jobId\": " + id + ", \"attempt\": 1, "
-                + "\"index\": 0, \"state\": \"RUNNING\", \"handle\": \"pid:4343:77\", \"port\": 0}]}";
-        s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [" + launch + "], \"waitMillis\": 0}");
-        s.call("POST", "/api/v1/agent/status", cred, running);
-        assertThat(s.job(member, id).get("state").asString()).isEqualTo("RUNNING");
-        beat.set(null);
-        heart.join();
+        QuickBox box = runningOnAQuickAgent("q1", "nvidia-t4", "quiet");
+        String cred = box.cred();
+        long id = box.job();
+        String running = box.running();
+        box.dies();
         // silence: after downAfter (1 s) the node takes no work and the job waits again (no other node has it)
         JsonNode pending = s.await(member, id, Duration.ofSeconds(30), "PENDING");
         assertThat(pending.get("reason").asString()).contains("silent");
@@ -364,6 +334,36 @@ class AgentApiTest {
         assertThat(s.call("GET", "/api/v1/agents?center=quick", admin, null).json().toString()).contains("\"UP\"");
         s.call("POST", "/api/v1/jobs/" + id + "/cancel", member, "{}");
         s.await(member, id, Duration.ofSeconds(30), "CANCELLED");
+    }
+
+    /** An agent of the quick center (heartbeat 200 ms, down after 1 s) running one job of acme. */
+    record QuickBox(String cred, long job, String running, java.util.concurrent.atomic.AtomicReference<String> beat,
+                    Thread heart) {
+        /** It falls silent. */
+        void dies() throws InterruptedException {
+            beat.set(null);
+            heart.join();
+        }
+    }
+
+    private QuickBox runningOnAQuickAgent(String name, String model, String jobName) throws InterruptedException {
+        String session = "s-" + name;
+        String cred = s.call("POST", "/api/v1/agent/register", joinToken("quick"), registration(name, model, session))
+                .json().get("credential").asString();
+        var beat = new java.util.concurrent.atomic.AtomicReference<>("{\"session\": \"" + session + "\", \"tasks\": []}");
+        Thread heart = heartbeats(cred, beat);
+        awaitNode("quick-" + name);
+        long id = s.submit(member, TestServer.spec(jobName, null, 1, model, 1, "[\"sleep\", \"60\"]",
+                "centers: [quick]\n"));
+        s.await(member, id, Duration.ofSeconds(30), "ADMITTED");
+        long launch = s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [], \"waitMillis\": 5000}").json()
+                .get("commands").get(0).get("id").asLong();
+        String running = "{\"session\": \"" + session + "\", \"tasks\": [{\"jobId\": " + id + ", \"attempt\": 1, "
+                + "\"index\": 0, \"state\": \"RUNNING\", \"handle\": \"pid:4343:" + id + "\", \"port\": 0}]}";
+        s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [" + launch + "], \"waitMillis\": 0}");
+        s.call("POST", "/api/v1/agent/status", cred, running);
+        assertThat(s.job(member, id).get("state").asString()).isEqualTo("RUNNING");
+        return new QuickBox(cred, id, running, beat, heart);
     }
 
     /** Sends {@code beat}'s status every 200 ms, as the quick center asks, until it is set to null. */
