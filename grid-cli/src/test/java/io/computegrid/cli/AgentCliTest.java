@@ -97,6 +97,7 @@ class AgentCliTest {
                 new Bad(c.auth("agent", "token", "--revoke", "99999"), "no join token"),
                 new Bad(c.auth("agent", "remove", "depot-nobody"), "no agent with node depot-nobody"),
                 new Bad(c.auth("agent", "remove"), "NODE"),
+                new Bad(c.auth("agent", "drain", "depot-nobody", "--resume"), "no agent with node depot-nobody"),
                 new Bad(new String[]{"agent", "token", "--center", "depot", "--url", c.server.url(), "--token", member},
                         "operator"),
                 new Bad(new String[]{"agents", "--url", c.server.url(), "--token", member}, "operator"),
@@ -111,7 +112,7 @@ class AgentCliTest {
             oneLine(r.err(), b.says());
         }
         for (String[] help : new String[][]{{"agent", "--help"}, {"agent", "token", "--help"},
-                {"agent", "remove", "--help"}, {"agents", "--help"}}) {
+                {"agent", "remove", "--help"}, {"agent", "drain", "--help"}, {"agents", "--help"}}) {
             Cli.Result r = Cli.run(help);
             assertThat(r.exit()).isZero();
             assertThat(r.out()).contains("Usage:");
@@ -178,6 +179,10 @@ class AgentCliTest {
             c.awaitOrExplain(() -> c.api().get("/api/v1/agents?center=depot").toString().contains("\"follower\""),
                     "the agent joined through the leader the standby named");
             follower.awaitOutput("is running as node depot-follower");
+            Cli.Result drain = Cli.run(c.auth("agent", "drain", "depot-follower"));
+            assertThat(drain.exit()).as(drain.err()).isZero();
+            assertThat(drain.out()).contains("agent follower of center depot is draining");
+            assertThat(Cli.run(c.auth("agents", "--center", "depot")).out()).contains("UP, draining");
             Cli.Result busy = Cli.run(c.auth("agent", "remove", "depot-follower"));
             assertThat(busy.exit()).isNotZero();
             oneLine(busy.err(), "is UP");

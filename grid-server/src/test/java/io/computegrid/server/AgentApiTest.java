@@ -33,7 +33,7 @@ class AgentApiTest {
                 backend: {type: agent, heartbeatInterval: 200ms, downAfter: 1s}
             tenants:
               - name: acme
-                quota: {nvidia-a100: 8, nvidia-t4: 8, nvidia-l40s: 8}
+                quota: {nvidia-a100: 8, nvidia-t4: 8, nvidia-l40s: 8, nvidia-h100: 8}
             health: {checkInterval: 1s}
             """;
     @TempDir
@@ -268,6 +268,57 @@ class AgentApiTest {
         assertThat(s.job(member, id).get("state").asString()).as("the job itself waits on").isEqualTo("PENDING");
         s.call("POST", "/api/v1/jobs/" + id + "/cancel", member, "{}");
         s.await(member, id, Duration.ofSeconds(30), "CANCELLED");
+    }
+
+    @Test
+    void aDrainedAgentTakesNoNewWorkWhileItsRunningTaskGoesOn() throws Exception {
+        String session = "s-maint";
+        String cred = s.call("POST", "/api/v1/agent/register", joinToken("field"), registration("maint", "nvidia-h100",
+                session)).json().get("credential").asString();
+        awaitNode("field-maint");
+        long running = s.submit(member, TestServer.spec("before", null, 1, "nvidia-h100", 1, "[\"sleep\", \"60\"]", null));
+        s.await(member, running, Duration.ofSeconds(30), "ADMITTED");
+        long launch = s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [], \"waitMillis\": 5000}").json()
+                .get("commands").get(0).get("id").asLong();
+        s.call("POST", "/api/v1/agent/poll", cred, "{\"ack\": [" + launch + "], \"waitMillis\": 0}");
+        String report = "{\"session\": \"" + session + "\", \"tasks\": [{\"jobId\": " + running + ", \"attempt\": 1, "
+                + "\"index\": 0, \"state\": \"RUNNING\", \"handle\": \"pid:4545:1\", \"port\": 0}]}";
+        s.call("POST", "/api/v1/agent/status", cred, report);
+
+        String before = fingerprint();
+        checked("POST", "/api/v1/agents/{node}/drain", "/api/v1/agents/field-maint/drain", member, "{}", 403);
+        checked("POST", "/api/v1/agents/{node}/drain", "/api/v1/agents/field-nobody/drain", admin, "{}", 404);
+        assertThat(fingerprint()).isEqualTo(before);
+        JsonNode drained = checked("POST", "/api/v1/agents/{node}/drain", "/api/v1/agents/field-maint/drain", admin,
+                "{}", 200).json();
+        assertThat(drained.get("draining").asBoolean()).isTrue();
+        assertThat(drained.get("status").asString()).isEqualTo("UP");
+        assertThat(drained.get("tasks")).hasSize(1);
+        assertThat(nodeSchedulable("field-maint")).isFalse();
+        // its heartbeats and a restart of the agent do not undo the drain
+        s.call("POST", "/api/v1/agent/status", cred, report);
+        assertThat(s.call("POST", "/api/v1/agent/register", cred, registration("maint", "nvidia-h100", session)).status())
+                .isEqualTo(200);
+        assertThat(nodeSchedulable("field-maint")).isFalse();
+
+        long waiting = s.submit(member, TestServer.spec("during", null, 1, "nvidia-h100", 1, "[\"sleep\", \"60\"]", null));
+        Thread.sleep(2_000); // scheduling cycles run every few hundred ms; none may place it
+        assertThat(s.job(member, waiting).get("state").asString()).isEqualTo("PENDING");
+        assertThat(s.job(member, running).get("state").asString()).as("the running task goes on").isEqualTo("RUNNING");
+
+        JsonNode resumed = checked("POST", "/api/v1/agents/{node}/resume", "/api/v1/agents/field-maint/resume", admin,
+                "{}", 200).json();
+        assertThat(resumed.get("draining").asBoolean()).isFalse();
+        s.await(member, waiting, Duration.ofSeconds(30), "ADMITTED");
+        for (long id : new long[]{running, waiting}) {
+            s.call("POST", "/api/v1/jobs/" + id + "/cancel", member, "{}");
+        }
+        s.call("POST", "/api/v1/agent/leave", cred, "{\"session\": \"" + session + "\", \"reason\": \"done\"}");
+    }
+
+    private boolean nodeSchedulable(String node) {
+        return s.server.database().jdbi().withHandle(h -> h.createQuery("SELECT schedulable FROM nodes WHERE name = :n")
+                .bind("n", node).mapTo(Boolean.class).one());
     }
 
     @Test

@@ -19,7 +19,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
         description = {"Run a pull-mode edge agent: it dials out to the server, offers this machine's cards to an "
                 + "agent center and runs the tasks placed on it. Stops its tasks on SIGTERM.",
                 "Operators make join tokens with `grid agent token --center C`."},
-        subcommands = {AgentTokenCommand.class, AgentRemoveCommand.class})
+        subcommands = {AgentTokenCommand.class, AgentDrainCommand.class, AgentRemoveCommand.class})
 public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "URL[,URL...]",
             description = "The server(s) to dial; with several, the agent follows the active one (default: $GRID_URL)")

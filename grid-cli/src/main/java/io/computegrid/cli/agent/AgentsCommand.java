@@ -37,7 +37,8 @@ public final class AgentsCommand implements Callable<Integer> {
             }
             rows.add(List.of(Output.text(a, "name"), Output.text(a, "center"), Output.text(a, "node"),
                     Output.text(a, "cards") + "x" + Output.text(a, "accelerator"), Output.text(a, "address"),
-                    Output.text(a, "status"), Output.text(a, "secondsSinceHeartbeat") + "s ago",
+                    Output.text(a, "status") + (a.path("draining").asBoolean(false) ? ", draining" : ""),
+                    Output.text(a, "secondsSinceHeartbeat") + "s ago",
                     tasks.isEmpty() ? "-" : String.join(" ", tasks)));
         }
         Output.table(List.of("AGENT", "CENTER", "NODE", "CARDS", "ADDRESS", "STATUS", "HEARTBEAT", "TASKS (job/task)"),

@@ -22,7 +22,8 @@ import java.util.Set;
  * What operators do with agents: {@code GET /api/v1/agents} (every agent with its node, resources, address,
  * status, last heartbeat and tasks), {@code POST /api/v1/agents/join-tokens} (a join token for one agent center,
  * shown once), {@code DELETE /api/v1/agents/join-tokens/{id}} (revoke it) and {@code DELETE /api/v1/agents/{node}}
- * (remove an agent that is DOWN or LEFT, for good). Operator or admin tokens only.
+ * (remove an agent that is DOWN or LEFT, for good), {@code POST /api/v1/agents/{node}/drain} and {@code /resume}
+ * (no new work on its node; running tasks go on). Operator or admin tokens only.
  */
 final class AgentAdminRoutes implements RouteModule {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentAdminRoutes.class);
@@ -79,6 +80,18 @@ final class AgentAdminRoutes implements RouteModule {
             api.federation().reload(); // its pool leaves the federation now, not at the next discovery
             Json.ok(ctx, Json.map("name", gone.name(), "center", gone.center(), "node", gone.node(), "removed", true));
         });
+        for (boolean drain : new boolean[]{true, false}) {
+            r.post("/api/v1/agents/{node}/" + (drain ? "drain" : "resume"), ctx -> {
+                Principal who = Api.operator(ctx);
+                String node = Api.clip(ctx.pathParam("node"));
+                AgentRow a = agents.store().drain(node, drain)
+                        .orElseThrow(() -> ApiException.notFound("no agent with node " + node));
+                log.info("agent {} of center {} {} by token {}", a.name(), a.center(), drain ? "drained" : "resumed",
+                        who.tokenId());
+                agents.refresh(a.center()); // the node leaves (or rejoins) scheduling now
+                Json.ok(ctx, view(a, runningTasks().getOrDefault(a.id(), List.of()), agents.now()));
+            });
+        }
         r.delete("/api/v1/agents/join-tokens/{id}", ctx -> {
             Api.operator(ctx);
             long id;
@@ -121,6 +134,7 @@ final class AgentAdminRoutes implements RouteModule {
         m.put("ports", a.portFrom() + "-" + a.portTo());
         m.put("status", a.status());
         m.put("statusReason", a.statusReason());
+        m.put("draining", a.draining());
         m.put("version", a.version());
         m.put("registeredAt", a.registeredAt().toString());
         m.put("lastHeartbeat", a.lastHeartbeat().toString());

@@ -144,13 +144,13 @@ final class AgentBackend implements Backend {
         return out;
     }
 
-    /** The agents that joined this center, as nodes; an agent that is not UP is a node that takes no work. */
+    /** The agents that joined this center, as nodes; one that is not UP, or is drained, takes no new work. */
     @Override
     public Optional<List<DiscoveredNode>> discover() {
         List<DiscoveredNode> nodes = new ArrayList<>();
         for (AgentRow a : agents.store().ofCenter(center)) {
             nodes.add(new DiscoveredNode(a.name(), a.pool(), a.accelerator(), a.cards(), a.cpuMilli(), a.memoryMiB(),
-                    0, AgentRow.UP.equals(a.status())));
+                    0, AgentRow.UP.equals(a.status()) && !a.draining()));
         }
         return Optional.of(nodes);
     }

@@ -172,6 +172,12 @@ final class AgentStore {
         });
     }
 
+    /** Sets or clears the agent's draining flag; empty when there is no agent with that node. */
+    Optional<AgentRow> drain(String node, boolean draining) {
+        return jdbi.withHandle(h -> h.createQuery("UPDATE agents SET draining = :d WHERE node = :n RETURNING *")
+                .bind("d", draining).bind("n", node).map((rs, ctx) -> AgentRow.of(rs)).findOne());
+    }
+
     List<AgentRow> ofCenter(String center) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM agents WHERE center = :c ORDER BY name")
                 .bind("c", center).map((rs, ctx) -> AgentRow.of(rs)).list());
