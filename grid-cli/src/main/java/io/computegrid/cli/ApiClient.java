@@ -204,6 +204,11 @@ public final class ApiClient {
         return JSON.readTree(body);
     }
 
+    /** One path segment, percent-encoded (a space is %20 in a path, not +). */
+    public static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     public static String query(Map<String, String> params) {
         StringJoiner j = new StringJoiner("&", "?", "");
         j.setEmptyValue("");

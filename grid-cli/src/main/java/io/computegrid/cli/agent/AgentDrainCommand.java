@@ -1,9 +1,8 @@
 package io.computegrid.cli.agent;
 
+import io.computegrid.cli.ApiClient;
 import io.computegrid.cli.ClientOptions;
 import io.computegrid.cli.Output;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,8 +25,7 @@ public final class AgentDrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode a = c.client().post("/api/v1/agents/" + URLEncoder.encode(node, StandardCharsets.UTF_8)
-                .replace("+", "%20") + (resume ? "/resume" : "/drain"), Map.of());
+        JsonNode a = c.client().post("/api/v1/agents/" + ApiClient.segment(node) + (resume ? "/resume" : "/drain"), Map.of());
         if (c.json()) {
             Output.json(a);
         } else {

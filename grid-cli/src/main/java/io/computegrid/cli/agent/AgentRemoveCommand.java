@@ -1,9 +1,8 @@
 package io.computegrid.cli.agent;
 
+import io.computegrid.cli.ApiClient;
 import io.computegrid.cli.ClientOptions;
 import io.computegrid.cli.Output;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,8 +22,7 @@ public final class AgentRemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode r = c.client().delete("/api/v1/agents/" + URLEncoder.encode(node, StandardCharsets.UTF_8)
-                .replace("+", "%20"));
+        JsonNode r = c.client().delete("/api/v1/agents/" + ApiClient.segment(node));
         if (c.json()) {
             Output.json(r);
         } else {

@@ -10,6 +10,7 @@ import io.computegrid.spec.Fields;
 import io.computegrid.spec.Quantities;
 import io.computegrid.spec.SpecException;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,18 +81,8 @@ final class AgentAdminRoutes implements RouteModule {
             api.federation().reload(); // its pool leaves the federation now, not at the next discovery
             Json.ok(ctx, Json.map("name", gone.name(), "center", gone.center(), "node", gone.node(), "removed", true));
         });
-        for (boolean drain : new boolean[]{true, false}) {
-            r.post("/api/v1/agents/{node}/" + (drain ? "drain" : "resume"), ctx -> {
-                Principal who = Api.operator(ctx);
-                String node = Api.clip(ctx.pathParam("node"));
-                AgentRow a = agents.store().drain(node, drain)
-                        .orElseThrow(() -> ApiException.notFound("no agent with node " + node));
-                log.info("agent {} of center {} {} by token {}", a.name(), a.center(), drain ? "drained" : "resumed",
-                        who.tokenId());
-                agents.refresh(a.center()); // the node leaves (or rejoins) scheduling now
-                Json.ok(ctx, view(a, runningTasks().getOrDefault(a.id(), List.of()), agents.now()));
-            });
-        }
+        r.post("/api/v1/agents/{node}/drain", ctx -> drain(ctx, true));
+        r.post("/api/v1/agents/{node}/resume", ctx -> drain(ctx, false));
         r.delete("/api/v1/agents/join-tokens/{id}", ctx -> {
             Api.operator(ctx);
             long id;
@@ -105,6 +96,16 @@ final class AgentAdminRoutes implements RouteModule {
             }
             Json.ok(ctx, Json.map("id", id, "revoked", true));
         });
+    }
+
+    /** Sets or clears an agent's drain; its node leaves (or rejoins) scheduling at once. */
+    private void drain(Context ctx, boolean drain) {
+        Principal who = Api.operator(ctx);
+        String node = Api.clip(ctx.pathParam("node"));
+        AgentRow a = agents.store().drain(node, drain).orElseThrow(() -> ApiException.notFound("no agent with node " + node));
+        log.info("agent {} of center {} {} by token {}", a.name(), a.center(), drain ? "drained" : "resumed", who.tokenId());
+        agents.refresh(a.center());
+        Json.ok(ctx, view(a, runningTasks().getOrDefault(a.id(), List.of()), agents.now()));
     }
 
     private Map<Long, List<Map<String, Object>>> runningTasks() {
