@@ -6,7 +6,6 @@ import io.computegrid.backend.BackendException;
 import io.computegrid.backend.BackendListener;
 import io.computegrid.backend.GridEnv;
 import io.computegrid.backend.LaunchRequest;
-import io.computegrid.backend.TaskLaunch;
 import io.computegrid.backend.local.Gang.Card;
 import io.computegrid.backend.local.Gang.Task;
 import io.computegrid.backend.local.LaunchSupport.StartFailure;
@@ -20,12 +19,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,6 +75,7 @@ public final class LocalBackend implements Backend {
     private final Path setsid;
     private final Signals signals = Signals.detect();
     private final StaleProcesses staleProcesses = new StaleProcesses(signals);
+    private final TaskTree tree = new TaskTree(signals);
     private final TaskProcesses taskProcesses;
     private final ScheduledThreadPoolExecutor timers;
     private final ExecutorService events;
@@ -167,54 +165,12 @@ public final class LocalBackend implements Backend {
     }
 
     private String start(LaunchRequest r, HandleRecorder recorder) throws BackendException {
-        Path workDir = options.workDir().apply(r).toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(r.logDir());
-            Files.createDirectories(workDir);
-            if (r.checkpointDir() != null) {
-                Files.createDirectories(r.checkpointDir());
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new BackendException("cannot create the directories of job " + r.jobId() + ": " + e, false, e);
-        }
-        int port;
-        if (r.rendezvous() != null) { // the gang spans backends: its meeting point was chosen for all of them
-            port = r.rendezvous().masterPort();
-        } else {
-            try {
-                port = LaunchSupport.freeLoopbackPort();
-            } catch (IOException e) {
-                throw new BackendException("no free loopback port for the rendezvous: " + e.getMessage(), true, e);
-            }
-        }
-        List<Task> tasks = new ArrayList<>();
-        List<ProcessBuilder> builders = new ArrayList<>();
-        boolean heldMaster = servicePorts.hold(port);
-        try {
-            for (TaskLaunch t : r.tasks()) {
-                Path log = r.logDir().resolve("task-" + t.index() + ".log");
-                List<Card> cards = new ArrayList<>();
-                for (int c : t.cards()) {
-                    cards.add(new Card(t.node(), c, t.milliPerCard()));
-                }
-                Task task = new Task(t.index(), log, cards);
-                tasks.add(task);
-                if (r.exposePort()) {
-                    try {
-                        task.servicePort = servicePorts.take();
-                    } catch (IOException e) {
-                        throw new BackendException("no free port for a serving task: " + e.getMessage(), true, e);
-                    }
-                }
-                // all checks before any process exists
-                builders.add(taskProcesses.builder(r, t, port, task.servicePort, options.serviceHost(), workDir, log));
-            }
-        } catch (BackendException | RuntimeException e) {
-            releasePorts(tasks, heldMaster ? port : 0);
-            throw e;
-        }
+        GangSetup.Prepared prep = GangSetup.prepare(r, options, servicePorts, taskProcesses);
+        Path workDir = prep.workDir();
+        List<Task> tasks = prep.tasks();
+        List<ProcessBuilder> builders = prep.builders();
         Gang g = new Gang(r, workDir, tasks);
-        g.heldMasterPort = heldMaster ? port : 0;
+        g.heldMasterPort = prep.heldMasterPort();
         g.lastCheckpointMillis = Checkpoints.newestMillis(r.checkpointDir()); // older files are not news
         gangs.put(g.key, g);
 
@@ -351,9 +307,8 @@ public final class LocalBackend implements Backend {
             }
         }
         for (Task t : live) {
-            // before any signal: once a parent dies its children are re-parented and no longer found
-            t.captured.addAll(ProcFs.descendants(t.root));
-            terminate(t, Sig.TERM);
+            TaskTree.capture(t); // before any signal: once a parent dies its children are no longer found
+            tree.terminate(t, Sig.TERM);
         }
     }
 
@@ -365,23 +320,11 @@ public final class LocalBackend implements Backend {
             }
             if (!finished && t.process != null) {
                 if (t.process.isAlive()) {
-                    t.captured.addAll(ProcFs.descendants(t.root));
+                    TaskTree.capture(t);
                 }
-                terminate(t, Sig.KILL);
+                tree.terminate(t, Sig.KILL);
             }
         }
-    }
-
-    private void terminate(Task t, Sig sig) {
-        if (sig == Sig.TERM) {
-            t.process.destroy(); // the root directly, in case setsid(2) has not run yet
-        } else {
-            t.process.destroyForcibly();
-        }
-        if (t.root.startTicks() != 0) {
-            signals.signalGroup(t.root, sig);
-        }
-        signals.signalAll(t.captured, sig);
     }
 
     private void onRootExit(Gang g, Task t) {
@@ -412,7 +355,7 @@ public final class LocalBackend implements Backend {
      * while stopping it) is left: leftovers such as {@code sleep &} get SIGTERM, then SIGKILL after the grace.
      */
     private void reap(Gang g, Task t) {
-        List<Proc> left = leftovers(t);
+        List<Proc> left = TaskTree.leftovers(t);
         long now = System.nanoTime();
         if (left.isEmpty()) {
             finish(g, t, t.exitCode, t.reason);
@@ -420,8 +363,7 @@ public final class LocalBackend implements Backend {
         }
         if (!t.reapTermSent) {
             t.reapTermSent = true;
-            signals.signalGroup(t.root, Sig.TERM);
-            signals.signalAll(left, Sig.TERM);
+            tree.signalLeftovers(t, left, Sig.TERM);
             long killAt = now + options.killGrace().toNanos();
             synchronized (g) {
                 if (g.stopReason != null) {
@@ -431,8 +373,7 @@ public final class LocalBackend implements Backend {
             t.reapKillAtNanos = killAt;
         } else if (!t.reapKillSent && now - t.reapKillAtNanos >= 0) {
             t.reapKillSent = true;
-            signals.signalGroup(t.root, Sig.KILL);
-            signals.signalAll(left, Sig.KILL);
+            tree.signalLeftovers(t, left, Sig.KILL);
             t.reapGiveUpAtNanos = now + GIVE_UP_AFTER_KILL.toNanos();
         } else if (t.reapKillSent && now - t.reapGiveUpAtNanos >= 0) {
             LOG.warn("job {} task {}: processes {} survive SIGKILL (uninterruptible?); reporting the task as ended",
@@ -445,28 +386,6 @@ public final class LocalBackend implements Backend {
         } catch (RejectedExecutionException e) {
             // closed: nobody listens any more
         }
-    }
-
-    private List<Proc> leftovers(Task t) {
-        List<ProcFs.Stat> all = ProcFs.all();
-        Set<Proc> left = new HashSet<>();
-        if (t.root.startTicks() != 0) {
-            left.addAll(ProcFs.groupMembers(all, t.root.pid(), t.root.startTicks()));
-        }
-        if (!t.captured.isEmpty()) {
-            Set<Proc> live = new HashSet<>();
-            for (ProcFs.Stat s : all) {
-                if (!s.exited()) {
-                    live.add(s.proc());
-                }
-            }
-            for (Proc p : t.captured) {
-                if (live.contains(p)) {
-                    left.add(p);
-                }
-            }
-        }
-        return new ArrayList<>(left);
     }
 
     private void finish(Gang g, Task t, int code, String reason) {
@@ -490,7 +409,7 @@ public final class LocalBackend implements Backend {
             }
         }
         cards.release(t.cards);
-        releasePorts(List.of(t), last ? g.heldMasterPort : 0);
+        servicePorts.release(List.of(t), last ? g.heldMasterPort : 0);
         TaskProcesses.appendLog(t.log, "--- attempt " + g.request.attempt() + ": " + reason + " (exit " + code + ") ---");
         if (last) {
             pollCheckpoint(g); // a checkpoint written just before the end is reported before the exit
@@ -587,17 +506,6 @@ public final class LocalBackend implements Backend {
             events.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void releasePorts(List<Task> tasks, int masterPort) {
-        for (Task t : tasks) {
-            if (t.servicePort > 0) {
-                servicePorts.release(t.servicePort);
-            }
-        }
-        if (masterPort > 0) {
-            servicePorts.release(masterPort);
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -43,6 +44,18 @@ final class ServicePorts {
 
     synchronized void release(int port) {
         held.remove(port);
+    }
+
+    /** Frees the serving ports of {@code tasks} and a held rendezvous port ({@code masterPort}, 0 for none). */
+    synchronized void release(List<Gang.Task> tasks, int masterPort) {
+        for (Gang.Task t : tasks) {
+            if (t.servicePort > 0) {
+                held.remove(t.servicePort);
+            }
+        }
+        if (masterPort > 0) {
+            held.remove(masterPort);
+        }
     }
 
     private static boolean bindable(int port) {
